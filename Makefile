@@ -1,0 +1,43 @@
+# The book's commands. Each target sets up what it needs: the virtual environment (.venv) with
+# requirements.txt and labfns in editable mode, and MNIST under data/ (from ../shared/data when present).
+#
+#   make book      build the HTML book into _build/html/index.html
+#   make test      ruff + unit tests + re-execute every notebook and compare its outputs (nbval)
+#   make execute   re-execute every notebook in place (after changing labfns or a chapter)
+#   make bench     the speed benchmarks (README, Performance)
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+DATA   := data/MNIST/raw/train-images-idx3-ubyte
+
+.PHONY: book test execute bench data clean
+
+$(STAMP): requirements.txt pyproject.toml scripts/setup_system.sh
+	bash scripts/setup_system.sh
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+data: $(STAMP)
+	$(PY) scripts/seed_data.py
+
+book: $(STAMP)
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+
+test: $(STAMP) data
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) -m pytest
+
+execute: $(STAMP) data
+	$(PY) scripts/execute_notebooks.py
+
+bench: $(STAMP) data
+	$(PY) benchmarks/bench_epoch.py
+
+clean:
+	rm -rf _build

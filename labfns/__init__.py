@@ -1,0 +1,33 @@
+"""labfns: the functions the book's chapters call, for ISLR2 section 10.2, "Multilayer Neural Networks".
+
+One module per idea: ``data`` (loading MNIST), ``model`` (the slides' network), ``train`` (the fit loop,
+evaluation, prediction), ``plots`` (pictures) and ``maths`` (the slides' equations by hand).
+"""
+
+from .data import DataError, check_idx_files, data_root, install_idx_files, load_mnist
+from .model import Dropout, MNISTNet, ModelSummary, count_parameters, set_seed, summary
+from .plots import plot_history, show_digits
+from .train import History, evaluate, fit, get_device, predict
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "DataError",
+    "Dropout",
+    "History",
+    "MNISTNet",
+    "ModelSummary",
+    "check_idx_files",
+    "count_parameters",
+    "data_root",
+    "evaluate",
+    "fit",
+    "get_device",
+    "install_idx_files",
+    "load_mnist",
+    "plot_history",
+    "predict",
+    "set_seed",
+    "show_digits",
+    "summary",
+]

@@ -1,0 +1,165 @@
+"""Loading MNIST (chapter 1, "The data").
+
+The slides load the digits with ``mnist_dataset(root = ".", download = TRUE)`` and rescale them with
+``torch_div(255)``. :func:`load_mnist` does the same through ``torchvision.datasets.MNIST`` and returns two
+in-memory tensors, which is all the rest of the book needs: 60,000 training images fit in 188 MB as float32.
+
+Where the files live (the *data root*): the ``root`` argument, else the environment variable
+``LABFNS_DATA``, else ``data/`` at the repository root. torchvision keeps the four IDX files in
+``<root>/MNIST/raw/``. A reader with internet gets them downloaded by torchvision; offline, copy them there
+(:func:`install_idx_files` decompresses the published ``.gz`` files into place).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import torch
+
+__all__ = [
+    "DataError",
+    "data_root",
+    "install_idx_files",
+    "load_mnist",
+    "check_idx_files",
+    "MNIST_FILES",
+]
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# name -> (size in bytes, MD5 published with MNIST); the MD5s are the ones torchvision checks downloads with.
+MNIST_FILES = {
+    "train-images-idx3-ubyte": (47_040_016, "6bbc9ace898e44ae57da46a324031adb"),
+    "train-labels-idx1-ubyte": (60_008, "a25bea736e30d166cdddb491f175f624"),
+    "t10k-images-idx3-ubyte": (7_840_016, "2646ac647ad5339dbf082846283269ea"),
+    "t10k-labels-idx1-ubyte": (10_008, "27ae3e4e09519cfbb04c329615203637"),
+}
+
+# The IDX magic numbers: 0x00000803 for unsigned-byte 3-d arrays (images), 0x00000801 for 1-d (labels).
+_IDX_MAGIC = {3: b"\x00\x00\x08\x03", 1: b"\x00\x00\x08\x01"}
+
+
+class DataError(RuntimeError):
+    """The data files are missing or damaged; the message says where they should be and how to get them."""
+
+
+def data_root(root: str | os.PathLike | None = None) -> Path:
+    """The data root: ``root`` if given, else ``$LABFNS_DATA``, else ``data/`` at the repository root.
+
+    When labfns is installed from git (Colab) rather than used from a checkout, there is no repository
+    root: the last fallback is then ``data/`` in the current folder.
+    """
+    if root is not None:
+        return Path(root)
+    env = os.environ.get("LABFNS_DATA")
+    if env:
+        return Path(env)
+    if (REPO_ROOT / "pyproject.toml").exists() and (REPO_ROOT / "labfns").is_dir():
+        return REPO_ROOT / "data"
+    return Path.cwd() / "data"
+
+
+def _how_to_get(folder: Path, files) -> str:
+    names = "\n".join(f"  {folder / name}" for name in files)
+    return (
+        f"Expected these files:\n{names}\n"
+        "With internet, torchvision downloads them on the first call. Offline, copy the four MNIST IDX "
+        "files there (decompressed; labfns.install_idx_files(gz_folder, root) does it from the .gz files), "
+        "or point the environment variable LABFNS_DATA (or the root= argument) at a folder that holds "
+        "MNIST/raw/."
+    )
+
+
+def check_idx_files(folder: str | os.PathLike, files: dict = MNIST_FILES, md5: bool = True) -> None:
+    """Raise :class:`DataError` unless every IDX file in ``folder`` has the right size, header and MD5.
+
+    Training on a truncated or corrupted file would give garbage without any error, so this is checked
+    before torchvision reads the files. Files that are absent are not checked here.
+    """
+    folder = Path(folder)
+    for name, (size, digest) in files.items():
+        path = folder / name
+        if not path.exists():
+            continue
+        actual = path.stat().st_size
+        if actual != size:
+            raise DataError(
+                f"{path} has {actual:,} bytes, expected {size:,}: the file is truncated or is not "
+                f"the MNIST file of that name. Delete it and fetch it again."
+            )
+        ndim = 3 if "images" in name else 1
+        with open(path, "rb") as f:
+            header = f.read(4)
+        if header != _IDX_MAGIC[ndim]:
+            raise DataError(
+                f"{path} does not start with the IDX header {_IDX_MAGIC[ndim].hex()} "
+                f"(found {header.hex()}): it is not an uncompressed IDX file. "
+                "If it is still gzipped, decompress it."
+            )
+        if md5:
+            h = hashlib.md5(path.read_bytes()).hexdigest()
+            if h != digest:
+                raise DataError(
+                    f"{path} has MD5 {h}, expected {digest}: the file is corrupted. "
+                    "Delete it and fetch it again."
+                )
+
+
+def install_idx_files(
+    gz_folder: str | os.PathLike,
+    root: str | os.PathLike | None = None,
+    dataset: str = "MNIST",
+) -> Path:
+    """Decompress ``<gz_folder>/*-ubyte.gz`` into ``<root>/<dataset>/raw/``, where torchvision looks.
+
+    Returns the folder written to. Files already there with the same size are left alone.
+    """
+    gz_folder = Path(gz_folder)
+    sources = sorted(gz_folder.glob("*-ubyte.gz"))
+    if not sources:
+        raise DataError(f"no *-ubyte.gz files in {gz_folder}")
+    raw = data_root(root) / dataset / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    for src in sources:
+        dest = raw / src.name[: -len(".gz")]
+        tmp = dest.with_name(dest.name + ".part")
+        with gzip.open(src, "rb") as fin, open(tmp, "wb") as fout:
+            shutil.copyfileobj(fin, fout)
+        if dest.exists() and dest.stat().st_size == tmp.stat().st_size:
+            tmp.unlink()
+        else:
+            tmp.replace(dest)
+    return raw
+
+
+def _load_torchvision(cls, split: str, root: Path, files: dict, dataset: str):
+    if split not in ("train", "test"):
+        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    raw = root / dataset / "raw"
+    check_idx_files(raw, files)
+    wanted = [n for n in files if n.startswith("train" if split == "train" else "t10k")]
+    try:
+        ds = cls(str(root), train=(split == "train"), download=True)
+    except (OSError, RuntimeError) as e:  # no network, unwritable folder, failed download
+        raise DataError(
+            f"{dataset} {split} data could not be found in {raw} nor downloaded ({type(e).__name__}: {e}).\n"
+            + _how_to_get(raw, wanted)
+        ) from None
+    images = ds.data.to(torch.float32).div_(255)  # the slides' torch_div(255)
+    labels = ds.targets.to(torch.int64)
+    return images, labels
+
+
+def load_mnist(split: str = "train", root: str | os.PathLike | None = None):
+    """Load MNIST as in-memory tensors (chapter 1).
+
+    Returns ``(images, labels)``: ``images`` float32 of shape N×28×28 scaled to [0, 1], ``labels`` int64 in
+    0–9; N = 60,000 for ``split="train"`` and 10,000 for ``split="test"``.
+    """
+    from torchvision.datasets import MNIST
+
+    return _load_torchvision(MNIST, split, data_root(root), MNIST_FILES, "MNIST")

@@ -1,0 +1,247 @@
+"""Training and evaluating: the R lab's ``setup(...) %>% fit(...)`` in one readable loop (chapter 5).
+
+The slides set up the model with the cross-entropy loss, RMSprop and an accuracy metric, then call
+``fit(data, epochs = 10, valid_data = 0.2, dataloader_options = list(batch_size = 256))``. :func:`fit`
+takes the same settings. Unlike a ``DataLoader``, it never touches one image at a time: the images are one
+tensor in memory, and each step takes a slice of a shuffled index. That is what lets the book train on all
+of MNIST in seconds per epoch on a laptop CPU.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .checks import check_data, check_model_input, check_positive_int
+
+__all__ = ["History", "fit", "evaluate", "predict", "get_device"]
+
+EVAL_BATCH = 8192  # evaluation needs no gradients, so it can use far larger batches than training
+
+
+def get_device(device=None) -> torch.device:
+    """``device`` as a :class:`torch.device`; ``None`` means CUDA when available, else the CPU."""
+    if device is None:
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        dev = torch.device(device)
+    except (RuntimeError, TypeError) as e:
+        raise ValueError(
+            f"device must be 'cpu', 'cuda', 'cuda:N', a torch.device or None, got {device!r} ({e})"
+        ) from None
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device={device!r} was asked for, but PyTorch sees no CUDA GPU here; use 'cpu'")
+    return dev
+
+
+class History:
+    """Per-epoch train and valid loss and accuracy, as ``fit`` returns it (R: ``fitted$records``).
+
+    ``history.rows`` is a list of dicts, one per epoch; ``history["valid_acc"]`` is one column as a list;
+    ``history[-1]`` the last epoch's row; ``history.to_frame()`` a pandas DataFrame.
+    ``history.seconds`` is the wall time of the whole fit (the R lab's ``system.time``), kept out of the
+    printed log so that checked outputs do not vary. ``history.interrupted`` is True when training was
+    stopped with Ctrl-C (KeyboardInterrupt); the rows then hold every epoch that completed.
+    """
+
+    columns = ("epoch", "train_loss", "train_acc", "valid_loss", "valid_acc")
+
+    def __init__(self, rows=None, seconds: float = 0.0, interrupted: bool = False):
+        self.rows = list(rows or [])
+        self.seconds = seconds
+        self.interrupted = interrupted
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            if key not in self.columns:
+                raise KeyError(f"History has columns {self.columns}, not {key!r}")
+            return [row[key] for row in self.rows]
+        return self.rows[key]
+
+    def to_frame(self):
+        """The history as a pandas DataFrame indexed by epoch."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows, columns=self.columns).set_index("epoch")
+
+    def __repr__(self) -> str:
+        head = f"History of {len(self)} epoch{'s' if len(self) != 1 else ''}"
+        lines = [head, "epoch  train_loss  train_acc  valid_loss  valid_acc"]
+        for r in self.rows:
+            lines.append(
+                f"{r['epoch']:>5}  {r['train_loss']:>10.4f}  {r['train_acc']:>9.4f}  "
+                f"{r['valid_loss']:>10.4f}  {r['valid_acc']:>9.4f}"
+            )
+        return "\n".join(lines)
+
+
+def _param_groups(model: nn.Module, weight_decay):
+    """Ridge (weight decay) on weight matrices only, never on the intercepts (biases).
+
+    ``weight_decay`` is one λ for every weight matrix, or a dict ``{module name: λ}`` such as
+    ``{"fc1": 1e-4, "fc2": 1e-4}`` for the two hidden layers only.
+    """
+    if isinstance(weight_decay, dict):
+        known = {name for name, _ in model.named_modules() if name}
+        unknown = set(weight_decay) - known
+        if unknown:
+            raise ValueError(f"weight_decay names modules {sorted(unknown)}; the model has {sorted(known)}")
+    groups = {}
+    for name, p in model.named_parameters():
+        module = name.rpartition(".")[0]
+        if p.ndim < 2:
+            lam = 0.0
+        elif isinstance(weight_decay, dict):
+            lam = float(weight_decay.get(module, 0.0))
+        else:
+            lam = float(weight_decay)
+        groups.setdefault(lam, []).append(p)
+    return [{"params": ps, "weight_decay": lam} for lam, ps in groups.items()]
+
+
+def _split(n: int, valid: float, generator: torch.Generator):
+    """A random split of ``range(n)``: the first part for training, ``valid`` of it for validation."""
+    perm = torch.randperm(n, generator=generator)
+    n_valid = round(n * valid)
+    if n_valid < 1 or n_valid >= n:
+        raise ValueError(f"valid={valid} leaves {n_valid} of {n} images for validation; need 1 to {n - 1}")
+    return perm[n_valid:], perm[:n_valid]
+
+
+def _log(epoch: int, epochs: int, row: dict) -> None:
+    print(f"Epoch {epoch}/{epochs}")
+    print(f"Train metrics: Loss: {row['train_loss']:.4f} - Acc: {row['train_acc']:.4f}")
+    print(f"Valid metrics: Loss: {row['valid_loss']:.4f} - Acc: {row['valid_acc']:.4f}")
+
+
+def fit(
+    model: nn.Module,
+    images: torch.Tensor,
+    labels: torch.Tensor,
+    *,
+    epochs: int = 10,
+    batch_size: int = 256,
+    valid: float = 0.2,
+    optimizer=torch.optim.RMSprop,
+    lr: float | None = None,
+    weight_decay=0.0,
+    seed: int = 0,
+    device=None,
+    verbose: bool = True,
+    on_epoch_end=None,
+) -> History:
+    """Train ``model`` with the cross-entropy loss, as the slides' ``setup`` + ``fit`` do (chapter 5).
+
+    ``valid`` of the images (chosen at random) are held out and scored after each epoch; the rest are
+    shuffled afresh each epoch and cut into batches of ``batch_size``. ``optimizer`` is an optimizer class;
+    ``lr=None`` keeps its own default learning rate, as luz does (RMSprop: 0.01). ``weight_decay`` adds a
+    ridge penalty to the weight matrices (see :func:`_param_groups`). ``seed`` fixes the split, the
+    shuffling and the dropout masks. ``on_epoch_end(epoch, model)``, if given, is called after each epoch.
+
+    Returns a :class:`History`. With ``verbose``, prints each epoch in luz's format.
+    """
+    check_positive_int("epochs", epochs)
+    check_positive_int("batch_size", batch_size)
+    if isinstance(valid, bool) or not isinstance(valid, (int, float)) or not 0 < valid < 1:
+        raise ValueError(f"valid must be a fraction strictly between 0 and 1, got {valid!r}")
+    check_data(images, labels, n_classes=_n_outputs(model))
+    dev = get_device(device)
+
+    generator = torch.Generator().manual_seed(seed)
+    train_idx, valid_idx = _split(len(images), valid, generator)
+    torch.manual_seed(seed)  # the dropout masks
+    model.to(dev)
+    x_train, y_train = images[train_idx].to(dev), labels[train_idx].to(dev)
+    x_valid, y_valid = images[valid_idx].to(dev), labels[valid_idx].to(dev)
+
+    kwargs = {} if lr is None else {"lr": lr}
+    opt = optimizer(_param_groups(model, weight_decay), **kwargs)
+
+    history = History()
+    start = time.perf_counter()
+    n = len(x_train)
+    try:
+        for epoch in range(1, epochs + 1):
+            model.train()
+            loss_sum = torch.zeros((), device=dev)
+            correct = torch.zeros((), device=dev, dtype=torch.int64)
+            order = torch.randperm(n, generator=generator).to(dev)
+            for i in range(0, n, batch_size):
+                idx = order[i : i + batch_size]
+                xb, yb = x_train[idx], y_train[idx]
+                out = model(xb)
+                loss = F.cross_entropy(out, yb)
+                opt.zero_grad(set_to_none=True)
+                loss.backward()
+                opt.step()
+                # Keep the running sums on the device: calling .item() here would wait for every step.
+                loss_sum += loss.detach() * len(idx)
+                correct += (out.argmax(dim=1) == yb).sum()
+            train_loss = loss_sum.item() / n
+            if not math.isfinite(train_loss):
+                raise FloatingPointError(
+                    f"the training loss became {train_loss} in epoch {epoch}: training diverged. "
+                    f"Try a smaller learning rate (lr={opt.param_groups[0]['lr']} was used)."
+                )
+            scores = evaluate(model, x_valid, y_valid, device=dev)
+            row = {
+                "epoch": epoch,
+                "train_loss": train_loss,
+                "train_acc": correct.item() / n,
+                "valid_loss": scores["loss"],
+                "valid_acc": scores["acc"],
+            }
+            history.rows.append(row)
+            if verbose:
+                _log(epoch, epochs, row)
+            if on_epoch_end is not None:
+                on_epoch_end(epoch, model)
+    except KeyboardInterrupt:
+        history.interrupted = True
+        print(
+            f"Interrupted during epoch {len(history) + 1}: the model and the returned history keep "
+            f"the {len(history)} completed epoch(s)."
+        )
+    finally:
+        history.seconds = time.perf_counter() - start
+        model.eval()
+    return history
+
+
+def _n_outputs(model: nn.Module):
+    last = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    return last[-1].out_features if last else None
+
+
+def _batches(model: nn.Module, images: torch.Tensor, device):
+    """The network's outputs Z for ``images``, in large batches, without gradients, dropout off."""
+    dev = get_device(device) if device is not None else next(model.parameters()).device
+    model.to(dev).eval()
+    with torch.inference_mode():
+        for i in range(0, len(images), EVAL_BATCH):
+            yield model(images[i : i + EVAL_BATCH].to(dev)), i
+
+
+def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, device=None) -> dict:
+    """Mean cross-entropy loss and accuracy of ``model`` on ``images`` (dropout off): ``{"loss", "acc"}``."""
+    check_data(images, labels, n_classes=_n_outputs(model))
+    losses, corrects = [], []
+    for out, i in _batches(model, images, device):
+        yb = labels[i : i + len(out)].to(out.device)
+        losses.append(F.cross_entropy(out, yb, reduction="sum"))
+        corrects.append((out.argmax(dim=1) == yb).sum())
+    n = len(images)
+    return {"loss": torch.stack(losses).sum().item() / n, "acc": torch.stack(corrects).sum().item() / n}
+
+
+def predict(model: nn.Module, images: torch.Tensor, device=None) -> torch.Tensor:
+    """Class probabilities f_m(X) = softmax(Z)_m for each image (chapter 4, equation (4)); N×10, on the CPU."""
+    check_model_input(images)
+    return torch.cat([torch.softmax(out, dim=1).cpu() for out, _ in _batches(model, images, device)])

@@ -1,0 +1,38 @@
+"""Re-execute notebooks in place, top to bottom, with this environment's Python (``make execute``).
+
+Usage: python scripts/execute_notebooks.py [book/05_fit.ipynb ...]   (default: every book/*.ipynb)
+
+Each notebook runs in a fresh kernel from the book/ folder, as nbval runs it, and is written back with its
+new outputs; the seconds each took are printed. Run it whenever labfns or a chapter changes, then commit
+the notebooks: the HTML shows exactly these outputs, and ``pytest`` re-runs and compares them.
+"""
+
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def execute(path: Path) -> float:
+    nb = nbformat.read(path, as_version=4)
+    start = time.perf_counter()
+    NotebookClient(
+        nb, timeout=1200, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
+    seconds = time.perf_counter() - start
+    nbformat.write(nb, path)
+    return seconds
+
+
+if __name__ == "__main__":
+    paths = [Path(p) for p in sys.argv[1:]] or sorted((ROOT / "book").glob("*.ipynb"))
+    total = 0.0
+    for path in paths:
+        seconds = execute(path)
+        total += seconds
+        print(f"{path.name:<36} {seconds:6.1f} s", flush=True)
+    print(f"{'all ' + str(len(paths)) + ' notebooks':<36} {total:6.1f} s")
