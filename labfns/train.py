@@ -9,6 +9,7 @@ of MNIST in seconds per epoch on a laptop CPU.
 
 from __future__ import annotations
 
+import inspect
 import math
 import time
 
@@ -21,6 +22,7 @@ from .checks import check_data, check_model_input, check_positive_int
 __all__ = ["History", "fit", "evaluate", "predict", "get_device"]
 
 EVAL_BATCH = 8192  # evaluation needs no gradients, so it can use far larger batches than training
+CUDA_GRAPHS = True  # on a GPU, replay each training step as a CUDA graph (labfns/cuda_graph.py)
 
 
 def get_device(device=None) -> torch.device:
@@ -121,6 +123,36 @@ def _log(epoch: int, epochs: int, row: dict) -> None:
     print(f"Valid metrics: Loss: {row['valid_loss']:.4f} - Acc: {row['valid_acc']:.4f}")
 
 
+class TrainStep:
+    """One step of minibatch gradient descent on ``x[idx]``, ``y[idx]`` (chapter 5, "The loop inside fit").
+
+    Forward, loss, backward, update. The batch's summed loss and number of correct predictions are added
+    to ``loss_sum`` and ``correct``, which stay on the device: an ``.item()`` here would make every step
+    wait for the previous one. ``fit`` reads them once per epoch.
+    """
+
+    zero_to_none = True
+
+    def __init__(self, model, opt, x, y, batch_size):
+        self.model, self.opt, self.x, self.y = model, opt, x, y
+        self.loss_sum = torch.zeros((), device=x.device)
+        self.correct = torch.zeros((), device=x.device, dtype=torch.int64)
+
+    def reset(self):
+        self.loss_sum.zero_()
+        self.correct.zero_()
+
+    def __call__(self, idx):
+        xb, yb = self.x[idx], self.y[idx]
+        out = self.model(xb)
+        loss = F.cross_entropy(out, yb)
+        self.opt.zero_grad(set_to_none=self.zero_to_none)
+        loss.backward()
+        self.opt.step()
+        self.loss_sum += loss.detach() * len(idx)
+        self.correct += (out.argmax(dim=1) == yb).sum()
+
+
 def fit(
     model: nn.Module,
     images: torch.Tensor,
@@ -162,7 +194,15 @@ def fit(
     x_valid, y_valid = images[valid_idx].to(dev), labels[valid_idx].to(dev)
 
     kwargs = {} if lr is None else {"lr": lr}
+    graphs = CUDA_GRAPHS and dev.type == "cuda" and "capturable" in inspect.signature(optimizer).parameters
+    if graphs:
+        kwargs["capturable"] = True  # the optimizer's step counter stays on the GPU, inside the graph
     opt = optimizer(_param_groups(model, weight_decay), **kwargs)
+    if graphs:
+        from .cuda_graph import CUDAGraphStep as Step  # imported here: it builds on TrainStep below
+    else:
+        Step = TrainStep
+    step = Step(model, opt, x_train, y_train, batch_size)
 
     history = History()
     start = time.perf_counter()
@@ -170,21 +210,11 @@ def fit(
     try:
         for epoch in range(1, epochs + 1):
             model.train()
-            loss_sum = torch.zeros((), device=dev)
-            correct = torch.zeros((), device=dev, dtype=torch.int64)
+            step.reset()
             order = torch.randperm(n, generator=generator).to(dev)
             for i in range(0, n, batch_size):
-                idx = order[i : i + batch_size]
-                xb, yb = x_train[idx], y_train[idx]
-                out = model(xb)
-                loss = F.cross_entropy(out, yb)
-                opt.zero_grad(set_to_none=True)
-                loss.backward()
-                opt.step()
-                # Keep the running sums on the device: calling .item() here would wait for every step.
-                loss_sum += loss.detach() * len(idx)
-                correct += (out.argmax(dim=1) == yb).sum()
-            train_loss = loss_sum.item() / n
+                step(order[i : i + batch_size])
+            train_loss = step.loss_sum.item() / n
             if not math.isfinite(train_loss):
                 raise FloatingPointError(
                     f"the training loss became {train_loss} in epoch {epoch}: training diverged. "
@@ -194,7 +224,7 @@ def fit(
             row = {
                 "epoch": epoch,
                 "train_loss": train_loss,
-                "train_acc": correct.item() / n,
+                "train_acc": step.correct.item() / n,
                 "valid_loss": scores["loss"],
                 "valid_acc": scores["acc"],
             }
