@@ -5,6 +5,7 @@ evaluation, prediction), ``plots`` (pictures) and ``maths`` (the slides' equatio
 """
 
 from .data import DataError, check_idx_files, data_root, install_idx_files, load_mnist
+from .export import export_weights_js, load_weights_js
 from .model import Dropout, MNISTNet, ModelSummary, count_parameters, set_seed, summary
 from .plots import plot_history, show_digits
 from .train import History, evaluate, fit, get_device, predict
@@ -21,10 +22,12 @@ __all__ = [
     "count_parameters",
     "data_root",
     "evaluate",
+    "export_weights_js",
     "fit",
     "get_device",
     "install_idx_files",
     "load_mnist",
+    "load_weights_js",
     "plot_history",
     "predict",
     "set_seed",

@@ -1,0 +1,131 @@
+"""The trained network for the reader's browser: the "Draw a digit" page (chapter 12).
+
+:func:`export_weights_js` writes a network's weights, and optionally a few digits with their labels, as a
+JavaScript file that sets one global, ``window.MNIST_NET``. The page loads it with a ``<script>`` tag, so it
+works when the built HTML is opened straight from disk (``file://``), where browsers refuse ``fetch`` of
+local files. Each array is stored as base64 text: float32 little-endian for the weights and intercepts,
+one byte per pixel (grey level × 255) for the digits. :func:`load_weights_js` reads such a file back.
+
+The page's forward pass (``_extra/draw_digit/draw_digit.js``) applies the layers in order, ReLU after each
+but the last, and softmax at the end: equations (1)-(4) of chapter 12, MNISTNet in evaluation mode.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from .checks import check_data, check_model, check_path
+
+__all__ = ["export_weights_js", "load_weights_js"]
+
+GLOBAL = "MNIST_NET"
+PREFIX = f"window.{GLOBAL} = "
+HEADER = (
+    "// Written by labfns.export_weights_js (book/12_draw_a_digit.ipynb); do not edit by hand.\n"
+    "// The trained network for the Draw a digit page: float32 little-endian arrays and uint8 digits in base64.\n"
+)
+
+
+def _b64(array: np.ndarray) -> str:
+    return base64.b64encode(array.tobytes()).decode("ascii")
+
+
+def _linear_layers(model: nn.Module) -> list[tuple[str, nn.Linear]]:
+    """The model's ``nn.Linear`` layers in order; each must feed the next (784 → ... → 10)."""
+    layers = [(name, m) for name, m in model.named_modules() if isinstance(m, nn.Linear)]
+    if not layers:
+        raise ValueError("model has no nn.Linear layers to export")
+    for (n1, a), (n2, b) in zip(layers, layers[1:]):
+        if a.out_features != b.in_features:
+            raise ValueError(
+                f"{n1} has {a.out_features} outputs but {n2} takes {b.in_features} inputs; "
+                "export_weights_js needs a chain of linear layers such as MNISTNet's fc1, fc2, fc3"
+            )
+        if b.bias is None or a.bias is None:
+            raise ValueError("every linear layer needs an intercept (bias=True)")
+    return layers
+
+
+def export_weights_js(model: nn.Module, path, *, digits=None, labels=None) -> dict:
+    """Write ``model``'s linear layers (and ``digits`` with ``labels``, if given) to the JavaScript file
+    ``path`` as ``window.MNIST_NET = {...};`` (chapter 12, "Draw a digit").
+
+    ``digits`` are N×28×28 (or N×784) grey levels in [0, 1], ``labels`` their N class numbers; the grey
+    levels are stored as bytes, round(255 x), which is exact for MNIST's own images. Returns a summary:
+    ``{"path", "bytes", "layers": [(name, inputs, outputs), ...], "parameters", "digits"}``.
+    """
+    check_model(model)
+    check_path("path", path)
+    layers = _linear_layers(model)
+    spec = {"format": 1, "activation": "relu", "output": "softmax", "layers": []}
+    for name, m in layers:
+        weight = m.weight.detach().cpu().to(torch.float32).numpy().astype("<f4")  # out × in, row by row
+        bias = m.bias.detach().cpu().to(torch.float32).numpy().astype("<f4")
+        spec["layers"].append(
+            {"name": name, "in": m.in_features, "out": m.out_features, "weight": _b64(weight), "bias": _b64(bias)}
+        )
+    n_digits = 0
+    if digits is not None or labels is not None:
+        if digits is None or labels is None:
+            raise ValueError("give digits and labels together (one label per digit), or neither")
+        check_data(digits, labels)
+        x = digits.detach().cpu().reshape(len(digits), -1)
+        if x.shape[1] != layers[0][1].in_features:
+            raise ValueError(f"digits have {x.shape[1]} pixels; {layers[0][0]} takes {layers[0][1].in_features}")
+        if float(x.min()) < 0 or float(x.max()) > 1:
+            raise ValueError("digits must be grey levels in [0, 1], as load_mnist returns them")
+        pixels = torch.round(x.to(torch.float64) * 255).to(torch.uint8).numpy()
+        n_digits = len(x)
+        spec["digits"] = {
+            "n": n_digits,
+            "pixels": _b64(pixels),
+            "labels": [int(v) for v in labels],
+        }
+    text = HEADER + PREFIX + json.dumps(spec) + ";\n"
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="ascii")
+    return {
+        "path": path,
+        "bytes": len(text),
+        "layers": [(name, m.in_features, m.out_features) for name, m in layers],
+        "parameters": sum(m.weight.numel() + m.bias.numel() for _, m in layers),
+        "digits": n_digits,
+    }
+
+
+def load_weights_js(path) -> dict:
+    """Read a file written by :func:`export_weights_js`.
+
+    Returns ``{"state_dict": {"fc1.weight": ..., ...}, "layers": [(name, inputs, outputs), ...],
+    "digits": N×28×28 float32 tensor or None, "labels": int64 tensor or None}``; the state dict loads into
+    the network that was exported (``MNISTNet().load_state_dict(...)``).
+    """
+    check_path("path", path)
+    text = Path(path).read_text(encoding="ascii")
+    start = text.find(PREFIX)
+    if start < 0 or not text.rstrip().endswith(";"):
+        raise ValueError(f"{path} is not a file written by export_weights_js (no '{PREFIX.strip()} ...;')")
+    spec = json.loads(text[start + len(PREFIX) :].rstrip().rstrip(";"))
+    state, layers = {}, []
+    for layer in spec["layers"]:
+        name, n_in, n_out = layer["name"], layer["in"], layer["out"]
+        weight = np.frombuffer(base64.b64decode(layer["weight"]), dtype="<f4").reshape(n_out, n_in)
+        bias = np.frombuffer(base64.b64decode(layer["bias"]), dtype="<f4")
+        state[f"{name}.weight"] = torch.from_numpy(weight.astype(np.float32))
+        state[f"{name}.bias"] = torch.from_numpy(bias.astype(np.float32))
+        layers.append((name, n_in, n_out))
+    digits = labels = None
+    if "digits" in spec:
+        d = spec["digits"]
+        pixels = np.frombuffer(base64.b64decode(d["pixels"]), dtype=np.uint8).reshape(d["n"], -1)
+        side = int(round(pixels.shape[1] ** 0.5))
+        digits = torch.from_numpy(pixels.astype(np.float32)).div(255).reshape(d["n"], side, side)
+        labels = torch.tensor(d["labels"], dtype=torch.int64)
+    return {"state_dict": state, "layers": layers, "digits": digits, "labels": labels}

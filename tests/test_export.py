@@ -1,0 +1,80 @@
+"""labfns.export_weights_js / load_weights_js (chapter 12, "Draw a digit") on a tiny network."""
+
+import base64
+import json
+
+import numpy as np
+import pytest
+import torch
+
+import labfns
+from labfns.export import PREFIX
+
+
+@pytest.fixture
+def small():
+    labfns.set_seed(0)
+    return labfns.MNISTNet(hidden=(6, 4)).eval()
+
+
+def test_round_trip_is_exact(small, tiny, tmp_path):
+    images, labels = tiny
+    digits = torch.round(images[:5] * 255) / 255  # MNIST-like grey levels k/255
+    info = labfns.export_weights_js(small, tmp_path / "sub" / "net.js", digits=digits, labels=labels[:5])
+    assert info["layers"] == [("fc1", 784, 6), ("fc2", 6, 4), ("fc3", 4, 10)]
+    assert info["parameters"] == labfns.count_parameters(small) == 785 * 6 + 7 * 4 + 5 * 10
+    assert info["digits"] == 5
+    assert info["bytes"] == (tmp_path / "sub" / "net.js").stat().st_size
+
+    back = labfns.load_weights_js(tmp_path / "sub" / "net.js")
+    assert back["layers"] == info["layers"]
+    for name, value in small.state_dict().items():
+        assert torch.equal(back["state_dict"][name], value), name
+    assert torch.equal(back["digits"], digits)
+    assert torch.equal(back["labels"], labels[:5])
+
+    other = labfns.MNISTNet(hidden=(6, 4)).eval()
+    other.load_state_dict(back["state_dict"])
+    assert torch.equal(labfns.predict(other, digits), labfns.predict(small, digits))
+
+
+def test_file_is_one_global_assignment_of_json(small, tmp_path):
+    path = tmp_path / "net.js"
+    labfns.export_weights_js(small, path)
+    text = path.read_text()
+    assert text.startswith("// ") and text.endswith(";\n")
+    body = text[text.index(PREFIX) + len(PREFIX) :].rstrip().rstrip(";")
+    spec = json.loads(body)
+    assert PREFIX == "window.MNIST_NET = "
+    assert spec["format"] == 1 and spec["activation"] == "relu" and spec["output"] == "softmax"
+    assert "digits" not in spec
+    fc1 = spec["layers"][0]
+    w = np.frombuffer(base64.b64decode(fc1["weight"]), dtype="<f4")
+    assert w.size == 6 * 784
+    assert np.array_equal(w.reshape(6, 784), small.fc1.weight.detach().numpy())  # PyTorch's out × in layout
+
+
+def test_export_is_deterministic(small, tmp_path):
+    labfns.export_weights_js(small, tmp_path / "a.js")
+    labfns.export_weights_js(small, tmp_path / "b.js")
+    assert (tmp_path / "a.js").read_bytes() == (tmp_path / "b.js").read_bytes()
+
+
+def test_bad_arguments(small, tiny, tmp_path):
+    images, labels = tiny
+    with pytest.raises(ValueError, match="together"):
+        labfns.export_weights_js(small, tmp_path / "x.js", digits=images[:3])
+    with pytest.raises(ValueError, match="same length"):
+        labfns.export_weights_js(small, tmp_path / "x.js", digits=images[:3], labels=labels[:2])
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        labfns.export_weights_js(small, tmp_path / "x.js", digits=images[:3] * 2, labels=labels[:3])
+    with pytest.raises(TypeError, match="class"):
+        labfns.export_weights_js(labfns.MNISTNet, tmp_path / "x.js")
+    with pytest.raises(ValueError, match="no nn.Linear"):
+        labfns.export_weights_js(torch.nn.ReLU(), tmp_path / "x.js")
+    broken = torch.nn.Sequential(torch.nn.Linear(784, 5), torch.nn.Linear(6, 10))
+    with pytest.raises(ValueError, match="takes 6 inputs"):
+        labfns.export_weights_js(broken, tmp_path / "x.js")
+    (tmp_path / "other.js").write_text("var x = 1;\n")
+    with pytest.raises(ValueError, match="not a file written by export_weights_js"):
+        labfns.load_weights_js(tmp_path / "other.js")
