@@ -68,7 +68,13 @@ def export_weights_js(model: nn.Module, path, *, digits=None, labels=None) -> di
         weight = m.weight.detach().cpu().to(torch.float32).numpy().astype("<f4")  # out × in, row by row
         bias = m.bias.detach().cpu().to(torch.float32).numpy().astype("<f4")
         spec["layers"].append(
-            {"name": name, "in": m.in_features, "out": m.out_features, "weight": _b64(weight), "bias": _b64(bias)}
+            {
+                "name": name,
+                "in": m.in_features,
+                "out": m.out_features,
+                "weight": _b64(weight),
+                "bias": _b64(bias),
+            }
         )
     n_digits = 0
     if digits is not None or labels is not None:
@@ -77,7 +83,9 @@ def export_weights_js(model: nn.Module, path, *, digits=None, labels=None) -> di
         check_data(digits, labels)
         x = digits.detach().cpu().reshape(len(digits), -1)
         if x.shape[1] != layers[0][1].in_features:
-            raise ValueError(f"digits have {x.shape[1]} pixels; {layers[0][0]} takes {layers[0][1].in_features}")
+            raise ValueError(
+                f"digits have {x.shape[1]} pixels; {layers[0][0]} takes {layers[0][1].in_features}"
+            )
         if float(x.min()) < 0 or float(x.max()) > 1:
             raise ValueError("digits must be grey levels in [0, 1], as load_mnist returns them")
         pixels = torch.round(x.to(torch.float64) * 255).to(torch.uint8).numpy()
