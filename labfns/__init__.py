@@ -6,7 +6,7 @@ evaluation, prediction), ``plots`` (pictures) and ``maths`` (the slides' equatio
 
 from .data import DataError, check_idx_files, data_root, install_idx_files, load_mnist
 from .export import export_weights_js, load_weights_js
-from .model import Dropout, MNISTNet, ModelSummary, count_parameters, set_seed, summary
+from .model import Dropout, MNISTNet, ModelSummary, count_parameters, load, save, set_seed, summary
 from .plots import plot_history, show_digits
 from .train import History, evaluate, fit, get_device, predict
 
@@ -26,10 +26,12 @@ __all__ = [
     "fit",
     "get_device",
     "install_idx_files",
+    "load",
     "load_mnist",
     "load_weights_js",
     "plot_history",
     "predict",
+    "save",
     "set_seed",
     "show_digits",
     "summary",

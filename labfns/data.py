@@ -12,13 +12,18 @@ Where the files live (the *data root*): the ``root`` argument, else the environm
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
+import io
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import torch
+
+from .checks import check_choice, check_path
 
 __all__ = [
     "DataError",
@@ -51,27 +56,37 @@ def data_root(root: str | os.PathLike | None = None) -> Path:
     """The data root: ``root`` if given, else ``$LABFNS_DATA``, else ``data/`` at the repository root.
 
     When labfns is installed from git (Colab) rather than used from a checkout, there is no repository
-    root: the last fallback is then ``data/`` in the current folder.
+    root: the last fallback is then ``data/`` in the current folder. A leading ``~`` means the home folder.
     """
+    check_path("root", root, allow_none=True)
     if root is not None:
-        return Path(root)
+        return Path(root).expanduser()
     env = os.environ.get("LABFNS_DATA")
     if env:
-        return Path(env)
+        return Path(env).expanduser()
     if (REPO_ROOT / "pyproject.toml").exists() and (REPO_ROOT / "labfns").is_dir():
         return REPO_ROOT / "data"
     return Path.cwd() / "data"
 
 
-def _how_to_get(folder: Path, files) -> str:
-    names = "\n".join(f"  {folder / name}" for name in files)
-    return (
-        f"Expected these files:\n{names}\n"
-        "With internet, torchvision downloads them on the first call. Offline, copy the four MNIST IDX "
-        "files there (decompressed; labfns.install_idx_files(gz_folder, root) does it from the .gz files), "
-        "or point the environment variable LABFNS_DATA (or the root= argument) at a folder that holds "
-        "MNIST/raw/."
+def _how_to_get(folder: Path, files, dataset: str = "MNIST") -> str:
+    names = "\n".join(
+        f"  {folder / name}{'' if (folder / name).exists() else '   (missing)'}" for name in files
     )
+    return (
+        f"torchvision needs all four files, for either split:\n{names}\n"
+        "With internet, torchvision downloads them on the first call. Offline, copy the four IDX "
+        "files there (decompressed; labfns.install_idx_files(gz_folder, root) does it from the .gz files), "
+        f"or point the environment variable LABFNS_DATA (or the root= argument) at a folder that holds "
+        f"{dataset}/raw/."
+    )
+
+
+def _writable(folder: Path) -> bool:
+    """Whether files could be created in ``folder`` (or, if it does not exist yet, in its nearest parent)."""
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return os.access(folder, os.W_OK)
 
 
 def check_idx_files(folder: str | os.PathLike, files: dict = MNIST_FILES, md5: bool = True) -> None:
@@ -118,7 +133,10 @@ def install_idx_files(
 
     Returns the folder written to. Files already there with the same size are left alone.
     """
-    gz_folder = Path(gz_folder)
+    check_path("gz_folder", gz_folder)
+    gz_folder = Path(gz_folder).expanduser()
+    if not gz_folder.is_dir():
+        raise DataError(f"gz_folder {gz_folder} is not a folder (it does not exist or is a file)")
     sources = sorted(gz_folder.glob("*-ubyte.gz"))
     if not sources:
         raise DataError(f"no *-ubyte.gz files in {gz_folder}")
@@ -137,18 +155,31 @@ def install_idx_files(
 
 
 def _load_torchvision(cls, split: str, root: Path, files: dict, dataset: str):
-    if split not in ("train", "test"):
-        raise ValueError(f"split must be 'train' or 'test', got {split!r}")
+    if split == "validation" or split == "valid":
+        raise ValueError(
+            f"split must be 'train' or 'test', got {split!r}; for a validation set, "
+            "fit(..., valid=0.2) holds out a share of the training images"
+        )
+    check_choice("split", split, ("train", "test"))
     raw = root / dataset / "raw"
     check_idx_files(raw, files)
-    wanted = [n for n in files if n.startswith("train" if split == "train" else "t10k")]
+    # Some torchvision versions print each failed mirror ("Failed to download (trying next)") to stdout
+    # before raising: hold that back, so that offline the reader sees only the message below.
+    said = io.StringIO()
     try:
-        ds = cls(str(root), train=(split == "train"), download=True)
+        with contextlib.redirect_stdout(said):
+            ds = cls(str(root), train=(split == "train"), download=True)
     except (OSError, RuntimeError) as e:  # no network, unwritable folder, failed download
+        reason = next((line for line in reversed(str(e).splitlines()) if line.strip()), "")
+        read_only = isinstance(e, PermissionError) or not _writable(raw)
         raise DataError(
-            f"{dataset} {split} data could not be found in {raw} nor downloaded ({type(e).__name__}: {e}).\n"
-            + _how_to_get(raw, wanted)
+            f"{dataset} {split} data: files are missing from {raw} and could not be downloaded "
+            f"({type(e).__name__}: {reason.strip()})"
+            + (".\nThe data folder is read-only, so nothing can be downloaded into it" if read_only else "")
+            + ".\n"
+            + _how_to_get(raw, files, dataset)
         ) from None
+    sys.stdout.write(said.getvalue())  # a successful download's messages, if any
     images = ds.data.to(torch.float32).div_(255)  # the slides' torch_div(255)
     labels = ds.targets.to(torch.int64)
     return images, labels

@@ -13,13 +13,18 @@ with ReLU for the activation g.
 
 from __future__ import annotations
 
+import numbers
+import os
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
 import torch
 from torch import nn
 
-__all__ = ["MNISTNet", "Dropout", "ModelSummary", "summary", "set_seed", "count_parameters"]
+from .checks import check_features, check_model, check_path, check_positive_int, check_seed
+
+__all__ = ["MNISTNet", "Dropout", "ModelSummary", "summary", "set_seed", "count_parameters", "save", "load"]
 
 
 class Dropout(nn.Dropout):
@@ -30,6 +35,8 @@ class Dropout(nn.Dropout):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if not self.training or self.p == 0:
             return x
+        if self.p == 1:  # every unit dropped (and 1/(1 − p) undefined)
+            return torch.zeros_like(x)
         keep = torch.rand_like(x) >= self.p
         return x * keep * (1.0 / (1.0 - self.p))
 
@@ -44,6 +51,7 @@ class MNISTNet(nn.Module):
 
     def __init__(self, hidden=(256, 128), dropout=(0.4, 0.3), n_inputs=28 * 28, n_classes=10):
         super().__init__()
+        _check_sizes(hidden, dropout, n_inputs, n_classes)
         k1, k2 = hidden
         self.fc1 = nn.Linear(n_inputs, k1)
         self.fc2 = nn.Linear(k1, k2)
@@ -52,14 +60,37 @@ class MNISTNet(nn.Module):
         self.drop2 = Dropout(p=dropout[1])
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_features(x, self.fc1.in_features, self.fc1.weight)
         x = x.flatten(start_dim=1)  # N×28×28 -> N×784; N×784 stays as it is
         x = self.drop1(torch.relu(self.fc1(x)))
         x = self.drop2(torch.relu(self.fc2(x)))
         return self.fc3(x)
 
 
+def _check_sizes(hidden, dropout, n_inputs, n_classes) -> None:
+    """MNISTNet's arguments: two layer sizes K_1, K_2, two dropout rates in [0, 1], whole numbers ≥ 1."""
+    if not isinstance(hidden, (tuple, list)) or len(hidden) != 2:
+        raise ValueError(
+            f"hidden must be the two hidden layer sizes (K_1, K_2), such as (256, 128), got {hidden!r}"
+        )
+    for k in hidden:
+        check_positive_int("each hidden layer size", k)
+    if not isinstance(dropout, (tuple, list)) or len(dropout) != 2:
+        raise ValueError(
+            f"dropout must be two rates (one per hidden layer), such as (0.4, 0.3), got {dropout!r}"
+        )
+    for rate in dropout:
+        if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate <= 1:
+            raise ValueError(
+                f"each dropout rate must be a number in [0, 1], got {rate!r} in dropout={dropout!r}"
+            )
+    check_positive_int("n_inputs", n_inputs)
+    check_positive_int("n_classes", n_classes)
+
+
 def count_parameters(model: nn.Module) -> int:
     """The number of trainable numbers in ``model``: ``sum(p.numel() for p in model.parameters())``."""
+    check_model(model)
     return sum(p.numel() for p in model.parameters())
 
 
@@ -81,6 +112,7 @@ class ModelSummary:
 
 def summary(model: nn.Module) -> ModelSummary:
     """Summarise ``model`` as R's luz prints a module: total parameters, then one line per child module."""
+    check_model(model)
     modules = {
         name: (type(child).__name__, count_parameters(child)) for name, child in model.named_children()
     }
@@ -90,8 +122,7 @@ def summary(model: nn.Module) -> ModelSummary:
 def set_seed(seed: int) -> None:
     """Seed Python's, NumPy's (if installed) and PyTorch's random number generators (the slides'
     ``torch_manual_seed(0)``)."""
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__} {seed!r}")
+    check_seed(seed)
     random.seed(seed)
     torch.manual_seed(seed)
     try:
@@ -100,3 +131,70 @@ def set_seed(seed: int) -> None:
         np.random.seed(seed % 2**32)  # noqa: NPY002 (seeds the global generator on purpose)
     except ImportError:  # pragma: no cover
         pass
+
+
+def save(model: nn.Module, path: str | os.PathLike) -> None:
+    """Write ``model``'s weights, its state dict, to the file ``path`` (the R lab's ``luz_save``).
+
+    Only the numbers are saved, not the code: to load them, build the same network and call :func:`load`.
+    """
+    check_model(model)
+    check_path("path", path)
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise IsADirectoryError(f"path {path} is a folder; give a file name, such as {path / 'mnist_net.pt'}")
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"cannot save to {path}: the folder {path.parent} does not exist")
+    torch.save(model.state_dict(), path)
+
+
+def load(model: nn.Module, path: str | os.PathLike) -> nn.Module:
+    """Load the weights that :func:`save` wrote to ``path`` into ``model``, and return ``model``.
+
+    ``torch.load(..., weights_only=True)`` reads tensors only, never code, so a file from elsewhere cannot
+    run anything. ``model`` must be the same architecture as the saved one: ``load(MNISTNet(), path)``.
+    """
+    if isinstance(model, (str, os.PathLike)):
+        raise TypeError(
+            f"load(model, path) fills a network you build first, got a path ({model!r}) as model; "
+            "use labfns.load(labfns.MNISTNet(), path)"
+        )
+    check_model(model)
+    check_path("path", path)
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise FileNotFoundError(f"no saved weights at {path}: the file does not exist")
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as e:  # not a torch file, truncated, or pickled code that weights_only refuses
+        first = next(iter(str(e).strip().splitlines()), "")
+        raise ValueError(
+            f"{path} is not a file of weights written by labfns.save: torch.load(weights_only=True) "
+            f"refused it ({type(e).__name__}: {first})"
+        ) from None
+    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+        raise ValueError(f"{path} holds a {type(state).__name__}, not the state dict that labfns.save writes")
+    _check_same_layers(model, state, path)
+    model.load_state_dict(state)
+    return model
+
+
+def _check_same_layers(model: nn.Module, state: dict, path: Path) -> None:
+    """Raise a ValueError naming every layer whose weights in ``state`` do not fit ``model``."""
+    mine = model.state_dict()
+    problems = [
+        f"{k} is {'×'.join(map(str, state[k].shape))} in the file but {'×'.join(map(str, v.shape))} in the model"
+        for k, v in mine.items()
+        if k in state and state[k].shape != v.shape
+    ]
+    if missing := [k for k in mine if k not in state]:
+        problems.append(f"the file has no {', '.join(missing)}")
+    if extra := [k for k in state if k not in mine]:
+        problems.append(f"the model has no {', '.join(extra)}")
+    if not problems:
+        return
+    hint = ""
+    shapes = [tuple(state[f"fc{i}.weight"].shape) for i in (1, 2, 3) if f"fc{i}.weight" in state]
+    if len(shapes) == 3 and shapes[0][1] == 784 and shapes[2][0] == 10:
+        hint = f"; the file fits MNISTNet(hidden=({shapes[0][0]}, {shapes[1][0]}))"
+    raise ValueError(f"the weights in {path} are for another architecture: " + "; ".join(problems) + hint)
