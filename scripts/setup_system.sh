@@ -2,7 +2,7 @@
 # System packages the tests need, installed with apt-get when missing (as root, or with sudo).
 # Nothing here is needed just to read or run the chapters.
 set -euo pipefail
-need=()
+need=(chromium)
 # (filled in by later chapters: the browser for the site tests, Fashion-MNIST)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 SUDO=""
