@@ -190,11 +190,17 @@ def fit(
     train_idx, valid_idx = _split(len(images), valid, generator)
     torch.manual_seed(seed)  # the dropout masks
     model.to(dev)
-    x_train, y_train = images[train_idx].to(dev), labels[train_idx].to(dev)
-    x_valid, y_valid = images[valid_idx].to(dev), labels[valid_idx].to(dev)
+    dtype = next(model.parameters()).dtype  # float32 unless the model was converted
+    x_train, y_train = images[train_idx].to(dev, dtype), labels[train_idx].to(dev, torch.int64)
+    x_valid, y_valid = images[valid_idx].to(dev, dtype), labels[valid_idx].to(dev, torch.int64)
 
     kwargs = {} if lr is None else {"lr": lr}
-    graphs = CUDA_GRAPHS and dev.type == "cuda" and "capturable" in inspect.signature(optimizer).parameters
+    graphs = (
+        CUDA_GRAPHS
+        and dev.type == "cuda"
+        and len(x_train) >= batch_size
+        and "capturable" in inspect.signature(optimizer).parameters
+    )
     if graphs:
         kwargs["capturable"] = True  # the optimizer's step counter stays on the GPU, inside the graph
     opt = optimizer(_param_groups(model, weight_decay), **kwargs)

@@ -17,11 +17,12 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def execute(path: Path) -> float:
+def execute(path: Path, cwd: Path | None = None) -> float:
+    """Execute the notebook at ``path`` in place, in a kernel started in ``cwd`` (default: its folder)."""
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     NotebookClient(
-        nb, timeout=1200, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        nb, timeout=1200, kernel_name="python3", resources={"metadata": {"path": str(cwd or path.parent)}}
     ).execute()
     seconds = time.perf_counter() - start
     nbformat.write(nb, path)
