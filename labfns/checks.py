@@ -27,6 +27,7 @@ __all__ = [
     "check_labels",
     "check_data",
     "check_features",
+    "check_pictures",
 ]
 
 
@@ -156,8 +157,10 @@ def check_model_input(images, name: str = "images") -> None:
         raise ValueError(f"{name} contains NaN or infinite values; every pixel must be a finite number")
 
 
-def check_labels(labels, n: int | None = None, n_classes: int | None = 10, name: str = "labels") -> None:
-    """``labels`` must be a 1-d integer tensor of class numbers in 0..n_classes-1 (``n`` of them)."""
+def check_labels(
+    labels, n: int | None = None, n_classes: int | None = 10, name: str = "labels", rows: str = "images"
+) -> None:
+    """``labels`` must be a 1-d integer tensor of class numbers in 0..n_classes-1, one per row (``n``)."""
     if not isinstance(labels, torch.Tensor):
         raise TypeError(
             f"{name} must be a torch.Tensor of class numbers, got {type(labels).__name__}; "
@@ -173,7 +176,7 @@ def check_labels(labels, n: int | None = None, n_classes: int | None = 10, name:
         raise ValueError(f"{name} must be one-dimensional (N,), got shape {tuple(labels.shape)}{hint}")
     if n is not None and len(labels) != n:
         raise ValueError(
-            f"images and {name} must have the same length, got {n} images and {len(labels)} {name}"
+            f"{rows} and {name} must have the same length, got {n} {rows} and {len(labels)} {name}"
         )
     if n_classes is not None and len(labels) > 0:
         lo, hi = int(labels.min()), int(labels.max())
@@ -216,4 +219,23 @@ def check_features(x, n_inputs: int, weight: torch.Tensor, name: str = "x") -> N
         raise ValueError(
             f"{name} is on {x.device} but the network is on {weight.device}: "
             f"move one to the other, {name}.to('{weight.device}') or model.to('{x.device}')"
+        )
+
+
+def check_pictures(images, name: str = "images") -> None:
+    """Digits to draw: a tensor or array of grey levels in [0, 1] whose last dimensions are 28×28 or 784
+    (``show_digits``)."""
+    try:
+        x = torch.as_tensor(images)
+    except (TypeError, ValueError, RuntimeError):
+        raise TypeError(f"{name} must be a tensor or array of images, got {type(images).__name__}") from None
+    shape = tuple(x.shape)
+    if x.numel() == 0:
+        raise ValueError(f"{name} is empty: nothing to show")
+    if shape[-2:] != (28, 28) and shape[-1:] != (784,):
+        raise ValueError(f"{name} must be images of 28×28 pixels (N×28×28 or N×784), got shape {shape}")
+    if not x.is_floating_point() and int(x.max()) > 1:
+        raise TypeError(
+            f"{name} holds pixel values up to {int(x.max())} (dtype {x.dtype}); show_digits draws grey levels "
+            f"in [0, 1]: use {name}.float() / 255"
         )

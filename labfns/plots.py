@@ -9,6 +9,8 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import torch
 
+from .checks import check_number, check_pictures, check_positive_int
+
 __all__ = ["plot_history", "show_digits"]
 
 
@@ -21,6 +23,10 @@ def _done(fig):
 
 def plot_history(history, figsize=(9, 3.5)):
     """Loss and accuracy by epoch, train and valid: the analogue of luz's ``plot(fitted)`` (chapter 5)."""
+    from .train import History
+
+    if not isinstance(history, History):
+        raise TypeError(f"history must be the History that labfns.fit returns, got {type(history).__name__}")
     if len(history) == 0:
         raise ValueError("history has no epochs to plot")
     fig, axes = plt.subplots(1, 2, figsize=figsize)
@@ -42,10 +48,11 @@ def show_digits(images, labels=None, predictions=None, ncols: int = 10, size: fl
 
     A wrong prediction is titled in red as ``true→predicted``. ``images`` is N×28×28 or N×784.
     """
+    check_pictures(images)
+    check_positive_int("ncols", ncols)
+    check_number("size", size, positive=True)
     images = torch.as_tensor(images).detach().reshape(-1, 28, 28).cpu().numpy()
     n = len(images)
-    if n == 0:
-        raise ValueError("images is empty: nothing to show")
     for name, seq in (("labels", labels), ("predictions", predictions)):
         if seq is not None and len(seq) != n:
             raise ValueError(f"{name} has {len(seq)} entries for {n} images")

@@ -17,7 +17,16 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .checks import check_data, check_model_input, check_positive_int
+from .checks import (
+    check_callable,
+    check_data,
+    check_fraction,
+    check_model,
+    check_model_input,
+    check_number,
+    check_positive_int,
+    check_seed,
+)
 
 __all__ = ["History", "fit", "evaluate", "predict", "get_device"]
 
@@ -29,14 +38,24 @@ def get_device(device=None) -> torch.device:
     """``device`` as a :class:`torch.device`; ``None`` means CUDA when available, else the CPU."""
     if device is None:
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    expected = "'cpu', 'cuda', 'cuda:N', 'mps', a torch.device or None"
     try:
         dev = torch.device(device)
-    except (RuntimeError, TypeError) as e:
-        raise ValueError(
-            f"device must be 'cpu', 'cuda', 'cuda:N', a torch.device or None, got {device!r} ({e})"
-        ) from None
+    except (RuntimeError, TypeError):
+        dev = None
+    if dev is None or dev.type not in ("cpu", "cuda", "mps"):
+        hint = {"gpu": "; for an NVIDIA GPU use 'cuda'"}.get(str(device).lower(), "")
+        if isinstance(device, str) and device.lower() != device and device.lower() in ("cpu", "cuda", "mps"):
+            hint = f"; lower case: {device.lower()!r}"
+        raise ValueError(f"device must be {expected}, got {device!r}{hint}")
     if dev.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(f"device={device!r} was asked for, but PyTorch sees no CUDA GPU here; use 'cpu'")
+    if dev.type == "cuda" and dev.index is not None and dev.index >= torch.cuda.device_count():
+        raise ValueError(f"device={device!r}: PyTorch sees only {torch.cuda.device_count()} CUDA GPU(s) here")
+    if dev.type == "mps" and not torch.backends.mps.is_available():
+        raise ValueError(
+            f"device={device!r} was asked for, but PyTorch sees no Apple GPU (MPS) here; use 'cpu'"
+        )
     return dev
 
 
@@ -179,10 +198,21 @@ def fit(
 
     Returns a :class:`History`. With ``verbose``, prints each epoch in luz's format.
     """
+    check_model(model)
     check_positive_int("epochs", epochs)
     check_positive_int("batch_size", batch_size)
-    if isinstance(valid, bool) or not isinstance(valid, (int, float)) or not 0 < valid < 1:
-        raise ValueError(f"valid must be a fraction strictly between 0 and 1, got {valid!r}")
+    check_fraction("valid", valid)
+    if isinstance(optimizer, torch.optim.Optimizer):
+        raise TypeError(
+            "optimizer must be an optimizer class, such as torch.optim.RMSprop, not an optimizer already "
+            f"built ({type(optimizer).__name__}(...)): fit builds it; pass lr=... to fit"
+        )
+    check_callable("optimizer", optimizer, what="an optimizer class such as torch.optim.RMSprop")
+    check_number("lr", lr, positive=True, allow_none=True)
+    for name, lam in weight_decay.items() if isinstance(weight_decay, dict) else [("", weight_decay)]:
+        check_number(f"weight_decay[{name!r}]" if name else "weight_decay", lam)
+    check_seed(seed)
+    check_callable("on_epoch_end", on_epoch_end, allow_none=True, what="a function f(epoch, model)")
     check_data(images, labels, n_classes=_n_outputs(model))
     dev = get_device(device)
 
@@ -213,6 +243,8 @@ def fit(
     history = History()
     start = time.perf_counter()
     n = len(x_train)
+    kept = _snapshot(model)  # the weights at the end of the last completed epoch, to go back to
+    epoch = 0
     try:
         for epoch in range(1, epochs + 1):
             model.train()
@@ -222,9 +254,11 @@ def fit(
                 step(order[i : i + batch_size])
             train_loss = step.loss_sum.item() / n
             if not math.isfinite(train_loss):
+                model.load_state_dict(kept)
                 raise FloatingPointError(
                     f"the training loss became {train_loss} in epoch {epoch}: training diverged. "
-                    f"Try a smaller learning rate (lr={opt.param_groups[0]['lr']} was used)."
+                    f"Try a smaller learning rate (lr={opt.param_groups[0]['lr']} was used). "
+                    + _kept(len(history))
                 )
             scores = evaluate(model, x_valid, y_valid, device=dev)
             row = {
@@ -235,20 +269,38 @@ def fit(
                 "valid_acc": scores["acc"],
             }
             history.rows.append(row)
+            kept = _snapshot(model)
             if verbose:
                 _log(epoch, epochs, row)
             if on_epoch_end is not None:
                 on_epoch_end(epoch, model)
     except KeyboardInterrupt:
         history.interrupted = True
+        done = len(history)
+        model.load_state_dict(kept)  # undo the steps of an epoch cut short, so model and history agree
+        where = f"after epoch {done}" if done == epoch else f"during epoch {epoch}"
+        undone = "" if done == epoch else f"; the steps of the unfinished epoch {epoch} were undone"
         print(
-            f"Interrupted during epoch {len(history) + 1}: the model and the returned history keep "
-            f"the {len(history)} completed epoch(s)."
+            f"Interrupted {where}: the model and the returned history keep the {done} completed "
+            f"epoch{'' if done == 1 else 's'}{undone}."
         )
     finally:
         history.seconds = time.perf_counter() - start
         model.eval()
     return history
+
+
+def _snapshot(model: nn.Module) -> dict:
+    """A copy of the model's weights (a state dict), cheap next to an epoch: 235,146 numbers."""
+    return {k: v.detach().clone() for k, v in model.state_dict().items()}
+
+
+def _kept(done: int) -> str:
+    return (
+        f"The model was put back to the end of epoch {done}."
+        if done
+        else "The model was put back to its weights before fit."
+    )
 
 
 def _n_outputs(model: nn.Module):
@@ -262,15 +314,16 @@ def _batches(model: nn.Module, images: torch.Tensor, device):
     model.to(dev).eval()
     with torch.inference_mode():
         for i in range(0, len(images), EVAL_BATCH):
-            yield model(images[i : i + EVAL_BATCH].to(dev)), i
+            yield model(images[i : i + EVAL_BATCH].to(dev, next(model.parameters()).dtype)), i
 
 
 def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, device=None) -> dict:
     """Mean cross-entropy loss and accuracy of ``model`` on ``images`` (dropout off): ``{"loss", "acc"}``."""
+    check_model(model)
     check_data(images, labels, n_classes=_n_outputs(model))
     losses, corrects = [], []
     for out, i in _batches(model, images, device):
-        yb = labels[i : i + len(out)].to(out.device)
+        yb = labels[i : i + len(out)].to(out.device, torch.int64)
         losses.append(F.cross_entropy(out, yb, reduction="sum"))
         corrects.append((out.argmax(dim=1) == yb).sum())
     n = len(images)
@@ -279,5 +332,6 @@ def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, devic
 
 def predict(model: nn.Module, images: torch.Tensor, device=None) -> torch.Tensor:
     """Class probabilities f_m(X) = softmax(Z)_m for each image (chapter 4, equation (4)); N×10, on the CPU."""
+    check_model(model)
     check_model_input(images)
     return torch.cat([torch.softmax(out, dim=1).cpu() for out, _ in _batches(model, images, device)])
