@@ -4,7 +4,15 @@ One module per idea: ``data`` (loading MNIST), ``model`` (the slides' network), 
 evaluation, prediction), ``plots`` (pictures) and ``maths`` (the slides' equations by hand).
 """
 
-from .data import DataError, check_idx_files, data_root, install_idx_files, load_mnist
+from .data import (
+    FASHION_CLASSES,
+    DataError,
+    check_idx_files,
+    data_root,
+    install_idx_files,
+    load_fashion_mnist,
+    load_mnist,
+)
 from .export import export_weights_js, load_weights_js
 from .model import Dropout, MNISTNet, ModelSummary, count_parameters, load, save, set_seed, summary
 from .plots import plot_history, show_digits
@@ -13,6 +21,7 @@ from .train import History, evaluate, fit, get_device, predict
 __version__ = "0.1.0"
 
 __all__ = [
+    "FASHION_CLASSES",
     "DataError",
     "Dropout",
     "History",
@@ -27,6 +36,7 @@ __all__ = [
     "get_device",
     "install_idx_files",
     "load",
+    "load_fashion_mnist",
     "load_mnist",
     "load_weights_js",
     "plot_history",

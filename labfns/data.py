@@ -32,6 +32,9 @@ __all__ = [
     "load_mnist",
     "check_idx_files",
     "MNIST_FILES",
+    "load_fashion_mnist",
+    "FASHION_MNIST_FILES",
+    "FASHION_CLASSES",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -194,3 +197,44 @@ def load_mnist(split: str = "train", root: str | os.PathLike | None = None):
     from torchvision.datasets import MNIST
 
     return _load_torchvision(MNIST, split, data_root(root), MNIST_FILES, "MNIST")
+
+
+# Fashion-MNIST (chapter 9): Zalando's 28×28 grey images of clothing, in the same IDX format and with the
+# same file names as MNIST. name -> (size in bytes, MD5 of the DECOMPRESSED file). torchvision's
+# FashionMNIST.resources (and the dataset's README) give MD5s of the .gz files only, which torchvision
+# checks when it downloads; Debian's dataset-fashion-mnist package recompressed those .gz files, so their
+# MD5s differ. The MD5s below were therefore recorded by us from the files decompressed out of Debian's
+# dataset-fashion-mnist 0.0~git20200523.55506a9-1 (60,000 and 10,000 labels, 6,000 and 1,000 per class).
+FASHION_MNIST_FILES = {
+    "train-images-idx3-ubyte": (47_040_016, "f4a8712d7a061bf5bd6d2ca38dc4d50a"),
+    "train-labels-idx1-ubyte": (60_008, "9018921c3c673c538a1fc5bad174d6f9"),
+    "t10k-images-idx3-ubyte": (7_840_016, "8181f5470baa50b63fa0f6fddb340f0a"),
+    "t10k-labels-idx1-ubyte": (10_008, "15d484375f8d13e6eb1aabb0c3f46965"),
+}
+
+# The ten Fashion-MNIST classes, label 0 to 9 (torchvision's FashionMNIST.classes).
+FASHION_CLASSES = (
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
+
+
+def load_fashion_mnist(split: str = "train", root: str | os.PathLike | None = None):
+    """Load Fashion-MNIST as in-memory tensors (chapter 9), exactly as :func:`load_mnist` loads MNIST.
+
+    Returns ``(images, labels)``: float32 N×28×28 in [0, 1] and int64 labels 0–9 (names in
+    :data:`FASHION_CLASSES`); N = 60,000 for ``split="train"`` and 10,000 for ``split="test"``. The files
+    live in ``<root>/FashionMNIST/raw/``; offline, ``install_idx_files(gz_folder, dataset="FashionMNIST")``
+    puts them there (``scripts/seed_data.py`` does it from Debian's ``dataset-fashion-mnist`` package).
+    """
+    from torchvision.datasets import FashionMNIST
+
+    return _load_torchvision(FashionMNIST, split, data_root(root), FASHION_MNIST_FILES, "FashionMNIST")

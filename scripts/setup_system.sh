@@ -2,8 +2,8 @@
 # System packages the tests need, installed with apt-get when missing (as root, or with sudo).
 # Nothing here is needed just to read or run the chapters.
 set -euo pipefail
-need=(chromium)
-# (filled in by later chapters: the browser for the site tests, Fashion-MNIST)
+need=(chromium dataset-fashion-mnist)
+# chromium: the browser for the site tests; dataset-fashion-mnist: chapter 9 (scripts/seed_data.py)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
