@@ -142,15 +142,14 @@ def check_model_input(images, name: str = "images") -> None:
             f"{name} must be floating point, got dtype {images.dtype}; "
             "divide uint8 pixel values by 255 (the slides' torch_div(255)): images.float() / 255"
         )
-    if images.ndim not in (2, 3) or (images.ndim == 3 and images.shape[1:] != (28, 28)):
+    shape = tuple(images.shape)
+    if not (images.ndim == 3 and shape[1:] == (28, 28)) and not (images.ndim == 2 and shape[1] == 784):
         hint = (
             "; a single image needs a batch dimension: images[None] or images.unsqueeze(0)"
-            if tuple(images.shape) in ((28, 28), (784,))
+            if shape in ((28, 28), (784,))
             else ""
         )
-        raise ValueError(f"{name} must have shape N×28×28 or N×784, got {tuple(images.shape)}{hint}")
-    if images.ndim == 2 and images.shape[1] != 784:
-        raise ValueError(f"{name} must have shape N×28×28 or N×784, got {tuple(images.shape)}")
+        raise ValueError(f"{name} must have shape N×28×28 or N×784, got {shape}{hint}")
     if len(images) == 0:
         raise ValueError(f"{name} is empty (0 images)")
     if not _all_finite(images):

@@ -148,7 +148,7 @@ def save(model: nn.Module, path: str | os.PathLike) -> None:
     torch.save(model.state_dict(), path)
 
 
-def load(model: nn.Module, path: str | os.PathLike) -> nn.Module:
+def load(model: nn.Module, path: str | os.PathLike | None = None) -> nn.Module:
     """Load the weights that :func:`save` wrote to ``path`` into ``model``, and return ``model``.
 
     ``torch.load(..., weights_only=True)`` reads tensors only, never code, so a file from elsewhere cannot
@@ -156,10 +156,12 @@ def load(model: nn.Module, path: str | os.PathLike) -> nn.Module:
     """
     if isinstance(model, (str, os.PathLike)):
         raise TypeError(
-            f"load(model, path) fills a network you build first, got a path ({model!r}) as model; "
+            f"load(model, path) fills a network you build first, got a path ({str(model)!r}) as model; "
             "use labfns.load(labfns.MNISTNet(), path)"
         )
     check_model(model)
+    if path is None:
+        raise TypeError("load(model, path) needs the path of the file that labfns.save wrote")
     check_path("path", path)
     path = Path(path).expanduser()
     if not path.is_file():

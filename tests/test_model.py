@@ -53,3 +53,121 @@ def test_dropout_zeroes_a_share_p_and_rescales():
     x = torch.randn(5, 7)
     assert torch.equal(drop.eval()(x), x)
     assert isinstance(drop, torch.nn.Dropout)
+
+
+def trained(tiny):
+    images, labels = tiny
+    labfns.set_seed(0)
+    model = labfns.MNISTNet()
+    labfns.fit(model, images, labels, epochs=1, batch_size=32, verbose=False)
+    return model
+
+
+def test_save_load_round_trips_exactly(tiny, tmp_path):
+    model = trained(tiny)
+    path = tmp_path / "my models" / "mnist net.pt"  # spaces in the path
+    path.parent.mkdir()
+    assert labfns.save(model, path) is None
+    labfns.set_seed(1)
+    fresh = labfns.MNISTNet()
+    assert labfns.load(fresh, str(path)) is fresh
+    for (name, a), (_, b) in zip(model.state_dict().items(), fresh.state_dict().items()):
+        assert torch.equal(a, b), name
+    images, _ = tiny
+    assert torch.equal(labfns.predict(model, images), labfns.predict(fresh, images))
+
+
+def test_load_into_another_architecture_names_the_layers(tmp_path):
+    path = tmp_path / "small.pt"
+    labfns.save(labfns.MNISTNet(hidden=(128, 64)), path)
+    with pytest.raises(ValueError) as err:
+        labfns.load(labfns.MNISTNet(), path)
+    msg = str(err.value)
+    assert "another architecture" in msg
+    assert "fc1.weight is 128×784 in the file but 256×784 in the model" in msg
+    assert "fc2.weight is 64×128 in the file but 128×256 in the model" in msg
+    assert "fc3.weight" in msg and "the file fits MNISTNet(hidden=(128, 64))" in msg
+
+    class Deeper(labfns.MNISTNet):
+        def __init__(self):
+            super().__init__()
+            self.fc4 = torch.nn.Linear(10, 10)
+
+    labfns.save(Deeper(), path)
+    with pytest.raises(ValueError, match=r"the model has no fc4\.weight, fc4\.bias"):
+        labfns.load(labfns.MNISTNet(), path)
+    labfns.save(labfns.MNISTNet(), path)
+    with pytest.raises(ValueError, match=r"the file has no fc4\.weight, fc4\.bias"):
+        labfns.load(Deeper(), path)
+
+
+def test_load_refuses_what_is_not_a_state_dict(tmp_path):
+    model = labfns.MNISTNet()
+    with pytest.raises(FileNotFoundError, match="no saved weights at"):
+        labfns.load(model, tmp_path / "nothing.pt")
+    (tmp_path / "garbage.pt").write_bytes(b"not a torch file")
+    with pytest.raises(ValueError, match="not a file of weights written by labfns.save"):
+        labfns.load(model, tmp_path / "garbage.pt")
+    torch.save(model, tmp_path / "whole.pt")  # the pickled module, code and all: weights_only refuses it
+    with pytest.raises(ValueError, match=r"torch.load\(weights_only=True\) refused it"):
+        labfns.load(model, tmp_path / "whole.pt")
+    torch.save([torch.zeros(2)], tmp_path / "list.pt")
+    with pytest.raises(ValueError, match="holds a list, not the state dict"):
+        labfns.load(model, tmp_path / "list.pt")
+    with pytest.raises(TypeError, match=r"labfns.load\(labfns.MNISTNet\(\), path\)"):
+        labfns.load(str(tmp_path / "whole.pt"))
+    with pytest.raises(TypeError, match=r"labfns.load\(labfns.MNISTNet\(\), path\)"):
+        labfns.load(tmp_path / "whole.pt", model)
+    with pytest.raises(FileNotFoundError, match="the folder .* does not exist"):
+        labfns.save(model, tmp_path / "no such folder" / "m.pt")
+    with pytest.raises(IsADirectoryError, match="give a file name"):
+        labfns.save(model, tmp_path)
+    with pytest.raises(TypeError, match="got the class MNISTNet; call it: MNISTNet()"):
+        labfns.save(labfns.MNISTNet, tmp_path / "m.pt")
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"hidden": (256,)}, ValueError, r"hidden must be the two hidden layer sizes .* got \(256,\)"),
+        ({"hidden": (256, 0)}, ValueError, "each hidden layer size must be ≥ 1, got 0"),
+        ({"hidden": (256.0, 128)}, TypeError, "each hidden layer size must be a whole number"),
+        ({"dropout": 0.4}, ValueError, "dropout must be two rates"),
+        ({"dropout": (0.4, 1.5)}, ValueError, r"each dropout rate must be a number in \[0, 1\], got 1.5"),
+        ({"n_classes": 0}, ValueError, "n_classes must be ≥ 1"),
+    ],
+)
+def test_mnistnet_rejects_bad_sizes(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        labfns.MNISTNet(**kwargs)
+
+
+def test_forward_says_what_is_wrong_with_its_input():
+    model = labfns.MNISTNet().eval()
+    with pytest.raises(ValueError, match=r"a single image needs a batch dimension: x\[None\]"):
+        model(torch.rand(28, 28))
+    with pytest.raises(
+        ValueError, match=r"x must be a batch of inputs, N×28×28 or N×784, got shape \(3, 700\)"
+    ):
+        model(torch.rand(3, 700))
+    with pytest.raises(TypeError, match=r"x has dtype torch.uint8 .* use x.float\(\) / 255"):
+        model(torch.zeros(3, 28, 28, dtype=torch.uint8))
+    with pytest.raises(
+        TypeError, match=r"x has dtype torch.float64 but the network's weights are torch.float32"
+    ):
+        model(torch.rand(3, 784, dtype=torch.float64))
+    with pytest.raises(TypeError, match="x must be a torch.Tensor"):
+        model([[0.0] * 784])
+    assert model(torch.rand(0, 784)).shape == (0, 10)  # an empty batch is not an error here
+
+
+def test_dropout_of_one_drops_everything():
+    drop = labfns.Dropout(p=1.0).train()
+    assert torch.equal(drop(torch.ones(4, 5)), torch.zeros(4, 5))
+
+
+def test_counting_needs_a_network():
+    with pytest.raises(TypeError, match=r"call it: MNISTNet\(\)"):
+        labfns.count_parameters(labfns.MNISTNet)
+    with pytest.raises(TypeError, match="model must be a torch.nn.Module"):
+        labfns.summary("MNISTNet")

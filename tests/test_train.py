@@ -1,3 +1,5 @@
+import re
+
 import pytest
 import torch
 
@@ -126,3 +128,182 @@ def test_keyboard_interrupt_keeps_completed_epochs(tiny, capsys):
 def test_get_device():
     assert labfns.get_device("cpu") == torch.device("cpu")
     assert labfns.get_device(None).type in ("cpu", "cuda")
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        ({"epochs": True}, TypeError, "epochs must be a whole number ≥ 1, got bool True"),
+        ({"batch_size": "256"}, TypeError, "batch_size must be a whole number ≥ 1, got str '256'"),
+        ({"valid": 20}, ValueError, r"valid must be a fraction .* got 20 \(a share of the images"),
+        ({"valid": "0.2"}, TypeError, "valid must be a fraction"),
+        ({"lr": 0}, ValueError, "lr must be a number > 0, got 0"),
+        ({"lr": float("nan")}, ValueError, "lr must be a number > 0, got nan"),
+        ({"lr": "0.01"}, TypeError, "lr must be a number > 0 or None, got str '0.01'"),
+        ({"weight_decay": -1e-4}, ValueError, "weight_decay must be a number ≥ 0"),
+        ({"weight_decay": {"fc1": -1.0}}, ValueError, r"weight_decay\['fc1'\] must be a number ≥ 0"),
+        (
+            {"optimizer": "adam"},
+            TypeError,
+            "optimizer must be an optimizer class such as torch.optim.RMSprop",
+        ),
+        ({"seed": 1.5}, TypeError, "seed must be a whole number, such as 0, got float 1.5"),
+        ({"on_epoch_end": 5}, TypeError, r"on_epoch_end must be a function f\(epoch, model\) or None"),
+        ({"device": "gpu"}, ValueError, "device must be .* got 'gpu'; for an NVIDIA GPU use 'cuda'"),
+        ({"device": "CPU"}, ValueError, "lower case: 'cpu'"),
+        ({"device": "meta"}, ValueError, "device must be"),
+    ],
+)
+def test_fit_names_the_bad_argument(tiny, kwargs, error, match):
+    images, labels = tiny
+    with pytest.raises(error, match=match):
+        labfns.fit(labfns.MNISTNet(), images, labels, verbose=False, **kwargs)
+
+
+def test_fit_refuses_an_optimizer_already_built(tiny):
+    images, labels = tiny
+    model = labfns.MNISTNet()
+    with pytest.raises(TypeError, match="not an optimizer already built .* pass lr=... to fit"):
+        labfns.fit(model, images, labels, optimizer=torch.optim.SGD(model.parameters(), lr=0.1))
+
+
+def test_fit_explains_bad_data(tiny):
+    images, labels = tiny
+    model = labfns.MNISTNet()
+    cases = [
+        ((images.numpy(), labels), TypeError, "images must be a torch.Tensor .* got ndarray"),
+        ((images, labels.float()), TypeError, r"labels must be integers .* use labels.long\(\)"),
+        ((images, torch.nn.functional.one_hot(labels)), ValueError, r"one-hot rows\? use labels.argmax"),
+        ((images[0], labels[:1]), ValueError, "a single image needs a batch dimension"),
+        ((images.where(images < 0.5, float("nan")), labels), ValueError, "NaN or infinite"),
+        ((images, labels + 1), ValueError, "R counts classes from 1, Python from 0: subtract 1"),
+        ((images[:0], labels[:0]), ValueError, r"images is empty \(0 images\)"),
+        ((images[:2], labels[:2]), ValueError, "valid=0.2 leaves 0 of 2 images for validation"),
+    ]
+    for args, error, match in cases:
+        with pytest.raises(error, match=match):
+            labfns.fit(model, *args, verbose=False)
+    with pytest.raises(TypeError, match=r"model must be a network, got the class MNISTNet"):
+        labfns.fit(labfns.MNISTNet, images, labels)
+
+
+def test_other_integer_and_float_types_give_the_same_fit(tiny):
+    images, labels = tiny
+
+    def run(x, y):
+        labfns.set_seed(0)
+        return labfns.fit(labfns.MNISTNet(), x, y, epochs=1, batch_size=64, verbose=False).rows
+
+    assert run(images.double(), labels.to(torch.int32)) == run(images, labels)
+
+
+def test_evaluate_and_predict_check_their_inputs(tiny):
+    images, labels = tiny
+    model = labfns.MNISTNet()
+    with pytest.raises(ValueError, match="a single image needs a batch dimension"):
+        labfns.predict(model, images[0])
+    with pytest.raises(TypeError, match=r"call it: MNISTNet\(\)"):
+        labfns.predict(labfns.MNISTNet, images)
+    with pytest.raises(ValueError, match="same length"):
+        labfns.evaluate(model, images, labels[:10])
+    with pytest.raises(ValueError, match=r"labels must lie in 0..9, got values from -1 to 9"):
+        labfns.evaluate(model, images, labels - (labels == 0).long())
+
+
+def test_interrupt_in_the_middle_of_an_epoch_keeps_the_completed_ones(tiny, capsys):
+    """Ctrl-C during epoch 2: the history holds epoch 1, and the model is as it was at the end of epoch 1
+    (the steps already taken in epoch 2 are undone), so model and history agree."""
+    images, labels = tiny  # 160 training images, batches of 32: 5 steps an epoch
+    steps = []
+    end_of = {}
+
+    class StopAtStep8(torch.optim.RMSprop):
+        def step(self, closure=None):
+            steps.append(1)
+            if len(steps) == 8:
+                raise KeyboardInterrupt
+            return super().step(closure)
+
+    def remember(epoch, model):
+        end_of[epoch] = {k: v.clone() for k, v in model.state_dict().items()}
+
+    model = labfns.MNISTNet()
+    history = labfns.fit(
+        model, images, labels, epochs=5, batch_size=32, optimizer=StopAtStep8, on_epoch_end=remember
+    )
+    out = capsys.readouterr().out
+    assert history.interrupted and history["epoch"] == [1] and list(end_of) == [1]
+    assert all(torch.equal(v, end_of[1][k]) for k, v in model.state_dict().items())
+    assert out.endswith(
+        "Interrupted during epoch 2: the model and the returned history keep the 1 completed epoch; "
+        "the steps of the unfinished epoch 2 were undone.\n"
+    )
+    assert not model.training
+
+
+def test_interrupt_in_the_first_epoch_restores_the_initial_weights(tiny, capsys):
+    images, labels = tiny
+
+    class StopAtOnce(torch.optim.RMSprop):
+        def step(self, closure=None):
+            super().step(closure)
+            raise KeyboardInterrupt
+
+    labfns.set_seed(0)
+    model = labfns.MNISTNet()
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    history = labfns.fit(model, images, labels, optimizer=StopAtOnce, verbose=False)
+    assert history.interrupted and len(history) == 0
+    assert all(torch.equal(v, before[k]) for k, v in model.state_dict().items())
+    assert "keep the 0 completed epochs" in capsys.readouterr().out
+
+
+def test_diverging_loss_puts_the_model_back(tiny):
+    """The loss turns NaN in some epoch k: the model goes back to the end of epoch k - 1 (or to its weights
+    before fit when k = 1), never left holding NaNs."""
+    images, labels = tiny
+    labfns.set_seed(0)
+    model = labfns.MNISTNet()
+    weights = {0: {k: v.clone() for k, v in model.state_dict().items()}}
+
+    def remember(epoch, model):
+        weights[epoch] = {k: v.clone() for k, v in model.state_dict().items()}
+
+    with pytest.raises(FloatingPointError) as err:
+        labfns.fit(model, images, labels, lr=1e30, epochs=5, verbose=False, on_epoch_end=remember)
+    msg = str(err.value)
+    k = int(re.match(r"the training loss became (nan|inf|-inf) in epoch (\d): training diverged", msg)[2])
+    assert "Try a smaller learning rate (lr=1e+30 was used)." in msg
+    assert msg.endswith(f"put back to the end of epoch {k - 1}." if k > 1 else "its weights before fit.")
+    assert all(torch.equal(v, weights[k - 1][name]) for name, v in model.state_dict().items())
+    assert all(torch.isfinite(v).all() for v in model.state_dict().values())
+
+
+def test_same_seed_same_weights_and_history_other_seed_differs(tiny):
+    images, labels = tiny
+
+    def run(seed):
+        labfns.set_seed(0)  # the same initial weights each time
+        model = labfns.MNISTNet()
+        history = labfns.fit(model, images, labels, epochs=2, batch_size=32, seed=seed, verbose=False)
+        return history.rows, model.state_dict()
+
+    rows_a, weights_a = run(7)
+    rows_b, weights_b = run(7)
+    rows_c, weights_c = run(8)
+    assert rows_a == rows_b  # every loss and accuracy identical, not merely close
+    assert all(torch.equal(weights_a[k], weights_b[k]) for k in weights_a)
+    assert rows_a != rows_c
+    assert not torch.equal(weights_a["fc1.weight"], weights_c["fc1.weight"])
+
+
+def test_get_device_explains_itself():
+    with pytest.raises(ValueError, match="got 'tpu'"):
+        labfns.get_device("tpu")
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="sees no CUDA GPU here; use 'cpu'"):
+            labfns.get_device("cuda")
+    if not torch.backends.mps.is_available():
+        with pytest.raises(ValueError, match="no Apple GPU"):
+            labfns.get_device("mps")
+    assert labfns.get_device(torch.device("cpu")) == torch.device("cpu")
