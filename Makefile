@@ -2,7 +2,8 @@
 # requirements.txt and labfns in editable mode, and MNIST under data/ (from ../shared/data when present).
 #
 #   make book      build the HTML book into _build/html/index.html
-#   make test      ruff + unit tests + re-execute every notebook and compare its outputs (nbval)
+#   make test      build the book (as make book), then ruff + unit tests + re-execute every notebook and
+#                  compare its outputs (nbval) + the built site in headless Chromium (tests/test_site_browser.py)
 #   make execute   re-execute every notebook in place (after changing labfns or a chapter)
 #   make bench     the speed benchmarks (README, Performance)
 
@@ -28,7 +29,7 @@ data: $(STAMP)
 book: $(STAMP)
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 
-test: $(STAMP) data
+test: $(STAMP) data book
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
