@@ -1,0 +1,116 @@
+"""Hygiene of the stored notebooks in book/: what the reader sees must come from one clean top-to-bottom run.
+
+For every book/*.ipynb: the non-empty code cells were executed 1, 2, 3, ... in order; no output is an error
+or went to stderr; no output shows a path of the machine that ran it or a memory address; the kernel is
+Python 3. (nbval then re-runs each notebook and compares its outputs: ``pytest book/XX.ipynb``.)
+"""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
+
+MACHINE_PATH = re.compile(
+    rf"{re.escape(str(ROOT))}|(?<![\w.:/-])/(?:work|root|home|tmp|Users|private|var/folders|opt|usr)/"
+    r"|site-packages|dist-packages|[A-Za-z]:\\\\Users"
+)
+MEMORY_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,}\b")
+
+
+def load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def code_cells(nb):
+    """(index, cell) for each code cell with some source."""
+    return [
+        (i, c)
+        for i, c in enumerate(nb["cells"])
+        if c["cell_type"] == "code" and "".join(c.get("source", "")).strip()
+    ]
+
+
+def texts(output):
+    """The text a reader sees in one output: stream text, tracebacks, and every textual MIME bundle."""
+    if output["output_type"] == "stream":
+        yield "".join(output.get("text", ""))
+    elif output["output_type"] == "error":
+        yield "\n".join(output.get("traceback", []))
+    for mime, value in output.get("data", {}).items():
+        if mime.startswith("image/") and not mime.startswith("image/svg"):
+            continue  # base64 bytes, which can spell anything
+        yield value if isinstance(value, str) else json.dumps(value)
+
+
+def test_there_are_notebooks():
+    assert NOTEBOOKS, "no notebooks in book/"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_executed_once_in_order(path):
+    counts = [c.get("execution_count") for _, c in code_cells(load(path))]
+    assert counts == list(range(1, len(counts) + 1)), (
+        f"{path.name}: execution counts {counts}; re-run it top to bottom: "
+        f"python scripts/execute_notebooks.py book/{path.name}"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_errors_or_stderr(path):
+    found = []
+    for i, cell in code_cells(load(path)):
+        for out in cell.get("outputs", []):
+            if out["output_type"] == "error":
+                found.append(f"cell {i}: error {out.get('ename')}: {out.get('evalue', '')[:80]}")
+            if out["output_type"] == "stream" and out.get("name") == "stderr":
+                found.append(f"cell {i}: stderr {''.join(out.get('text', ''))[:80]!r}")
+    assert not found, f"{path.name}:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_machine_paths_or_memory_addresses(path):
+    found = []
+    for i, cell in code_cells(load(path)):
+        for out in cell.get("outputs", []):
+            for text in texts(out):
+                for pattern, what in ((MACHINE_PATH, "machine path"), (MEMORY_ADDRESS, "memory address")):
+                    if m := pattern.search(text):
+                        found.append(f"cell {i}: {what} {text[max(0, m.start() - 30) : m.end() + 30]!r}")
+    assert not found, f"{path.name}:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_kernel_is_python_3(path):
+    meta = load(path)["metadata"]
+    kernel = meta.get("kernelspec", {})
+    assert kernel.get("name") == "python3" and kernel.get("language") == "python", kernel
+    assert meta.get("language_info", {}).get("name") == "python"
+    version = meta.get("language_info", {}).get("version", "3")
+    assert version.split(".")[0] == "3", version
+
+
+def test_the_checks_catch_what_they_should():
+    """The patterns above on examples: they flag what they must and let ordinary output through."""
+    for bad in (
+        "/work/main/data/MNIST",
+        "/root/.cache",
+        "/tmp/ipykernel_12/3.py",
+        "/home/me/x",
+        ".venv/lib/python3.11/site-packages/torch/nn.py",
+        str(ROOT / "book"),
+    ):
+        assert MACHINE_PATH.search(bad), bad
+    for fine in (
+        "MNIST/raw/train-images-idx3-ubyte",
+        "https://example.org/tmp/x",
+        "data/MNIST/raw",
+        "train/test split",
+        "10/2 = 5",
+    ):
+        assert not MACHINE_PATH.search(fine), fine
+    assert MEMORY_ADDRESS.search("<Figure at 0x7f3a2c1b9d90>")
+    assert not MEMORY_ADDRESS.search("header 0x0803, byte 0xff")
