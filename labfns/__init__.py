@@ -15,7 +15,7 @@ from .data import (
 )
 from .export import export_weights_js, load_weights_js
 from .model import Dropout, MNISTNet, ModelSummary, count_parameters, load, save, set_seed, summary
-from .plots import plot_history, show_digits
+from .plots import plot_activations, plot_history, show_digits, show_weights
 from .train import History, evaluate, fit, get_device, predict
 
 __version__ = "0.1.0"
@@ -39,10 +39,12 @@ __all__ = [
     "load_fashion_mnist",
     "load_mnist",
     "load_weights_js",
+    "plot_activations",
     "plot_history",
     "predict",
     "save",
     "set_seed",
     "show_digits",
+    "show_weights",
     "summary",
 ]

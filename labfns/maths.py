@@ -8,7 +8,14 @@ from __future__ import annotations
 
 import torch
 
-from .checks import check_callable, check_choice, check_labels, check_positive_int, check_tensor
+from .checks import (
+    check_callable,
+    check_choice,
+    check_labels,
+    check_number,
+    check_positive_int,
+    check_tensor,
+)
 
 __all__ = [
     "relu",
@@ -20,6 +27,8 @@ __all__ = [
     "one_hot",
     "cross_entropy",
     "n_parameters",
+    "weight_matrix",
+    "check_close",
 ]
 
 
@@ -120,3 +129,53 @@ def n_parameters(p: int = 784, hidden=(256, 128), n_classes: int = 10) -> int:
         check_positive_int("each hidden layer size", k)
     sizes = [p, *hidden, n_classes]
     return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+
+
+def weight_matrix(linear: torch.nn.Linear) -> torch.Tensor:
+    """The slides' coefficient matrix of one ``nn.Linear`` layer (chapter 2, equation (4)): (inputs + 1)×outputs.
+
+    PyTorch stores ``weight`` as outputs×inputs (fc1: 256×784) and the intercepts apart, in ``bias``. The
+    slides' W_1 is 785×256: row 0 holds the intercepts w_k0, row j the weights w_kj, so that
+    ``layer(x, weight_matrix(model.fc1))`` equals ``relu(model.fc1(x))``.
+    """
+    if not isinstance(linear, torch.nn.Linear):
+        raise TypeError(f"linear must be an nn.Linear layer such as model.fc1, got {type(linear).__name__}")
+    if linear.bias is None:
+        raise ValueError("linear has no intercepts (bias=False): the slides' layers all have w_k0")
+    return torch.cat([linear.bias[None], linear.weight.T]).detach()
+
+
+def _power_of_ten(x: float) -> str:
+    """``1e-05`` written as ``1e-5``: the tolerance as a reader would type it."""
+    return f"{x:.0e}".replace("e-0", "e-").replace("e+00", "")
+
+
+def check_close(
+    by_hand: torch.Tensor, by_torch: torch.Tensor, tol: float = 1e-6, relative: bool = False
+) -> str:
+    """Compare a computation by hand with PyTorch's (chapters 2-4), in words that are the same on every run.
+
+    Close means ``torch.allclose(by_hand, by_torch, rtol=0, atol=tol)`` (every absolute difference ≤ tol), or
+    with ``relative=True`` ``torch.allclose(by_hand, by_torch, rtol=tol, atol=0)`` (every difference ≤ tol
+    times the size of PyTorch's number). Both are compared in float64, so the comparison adds no rounding.
+    Returns ``"torch.allclose: True (largest absolute difference ≤ 1e-6)"``; the digits of the difference
+    itself depend on the CPU, so they are not printed. Raises AssertionError, with the difference, when the
+    two are not close.
+    """
+    check_tensor("by_hand", by_hand, floating=True)
+    check_tensor("by_torch", by_torch, floating=True)
+    check_number("tol", tol, positive=True)
+    if by_hand.shape != by_torch.shape:
+        raise ValueError(
+            f"by_hand has shape {tuple(by_hand.shape)} but by_torch {tuple(by_torch.shape)}: compare like with like"
+        )
+    a, b = by_hand.detach().cpu().double(), by_torch.detach().cpu().double()
+    rtol, atol = (tol, 0.0) if relative else (0.0, tol)
+    kind = "relative" if relative else "absolute"
+    if not torch.allclose(a, b, rtol=rtol, atol=atol):
+        diff = (a - b).abs()
+        worst = (diff / b.abs()).nan_to_num(nan=0.0, posinf=float("inf")) if relative else diff
+        raise AssertionError(
+            f"not close: the largest {kind} difference is {worst.max().item():.3g}, more than {tol:g}"
+        )
+    return f"torch.allclose: True (largest {kind} difference ≤ {_power_of_ten(tol)})"

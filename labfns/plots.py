@@ -11,7 +11,7 @@ import torch
 
 from .checks import check_number, check_pictures, check_positive_int
 
-__all__ = ["plot_history", "show_digits"]
+__all__ = ["plot_history", "show_digits", "plot_activations", "show_weights"]
 
 
 def _done(fig):
@@ -74,3 +74,88 @@ def show_digits(images, labels=None, predictions=None, ncols: int = 10, size: fl
     if title:
         fig.suptitle(title)
     return _done(fig)
+
+
+def _grid(values, ncols: int = 16):
+    """A vector of unit activations laid out as rows of ``ncols`` (the last row padded with NaN, drawn blank)."""
+    v = torch.as_tensor(values).detach().reshape(-1).float().cpu()
+    nrows = -(-len(v) // ncols)
+    padded = torch.full((nrows * ncols,), float("nan"))
+    padded[: len(v)] = v
+    return padded.reshape(nrows, ncols).numpy()
+
+
+def plot_activations(image, a1, a2, z, label=None, figsize=(12, 3.4)):
+    """One digit through the network (chapter 2): the input X (28×28), the activations A^(1) and A^(2) laid
+    out 16 units to a row (256 as 16×16, 128 as 8×16), and the ten outputs Z_m as bars.
+
+    The grid layout is for the eye only: the units of a dense layer have no order or neighbours.
+    """
+    check_pictures(image, name="image")
+    for name, v in (("a1", a1), ("a2", a2), ("z", z)):
+        if not isinstance(v, torch.Tensor) or v.numel() == 0:
+            raise TypeError(f"{name} must be a non-empty tensor of one digit's values")
+    fig, axes = plt.subplots(1, 4, figsize=figsize, gridspec_kw={"width_ratios": [1, 1, 1, 1.3]})
+    img = torch.as_tensor(image).detach().reshape(28, 28).cpu().numpy()
+    axes[0].imshow(img, cmap="gray_r", vmin=0, vmax=1)
+    axes[0].set_title("input X: 784 pixels" + ("" if label is None else f" (a {int(label)})"))
+    axes[0].set_xlabel("column")
+    axes[0].set_ylabel("row")
+    for ax, a, name in ((axes[1], a1, "A$^{(1)}$"), (axes[2], a2, "A$^{(2)}$")):
+        grid = _grid(a)
+        im = ax.imshow(grid, cmap="viridis", vmin=0, aspect="equal")
+        active = int((torch.as_tensor(a) > 0).sum())
+        ax.set_title(f"{name}: {active} of {torch.as_tensor(a).numel()} units > 0")
+        ax.set_xlabel("unit k mod 16")
+        ax.set_ylabel("unit k // 16")
+        fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="activation")
+    zs = torch.as_tensor(z).detach().reshape(-1).cpu()
+    colors = ["tab:orange" if m == int(zs.argmax()) else "tab:blue" for m in range(len(zs))]
+    axes[3].bar(range(len(zs)), zs.numpy(), color=colors)
+    axes[3].axhline(0, color="black", linewidth=0.8)
+    axes[3].set_xticks(range(len(zs)))
+    axes[3].set_title("output Z: ten linear models")
+    axes[3].set_xlabel("class m")
+    axes[3].set_ylabel("$Z_m$")
+    return _done(fig)
+
+
+def show_weights(weights, titles=None, ncols: int = 8, size: float = 1.4, title=None):
+    """Rows of a weight matrix, one per unit or class, each pictured as the 28×28 image of its pixel weights
+    (chapter 2: first-layer units w_k1..w_k784; chapter 4: a linear model's β_m).
+
+    Red is a positive weight (ink there raises the unit), blue a negative one, white zero; one colour scale
+    is shared by all panels so they can be compared.
+    """
+    w = torch.as_tensor(weights).detach().float().cpu()
+    if w.ndim != 2 or w.shape[1] != 784:
+        raise ValueError(f"weights must be K×784 (one row of pixel weights per unit), got {tuple(w.shape)}")
+    if titles is not None and len(titles) != len(w):
+        raise ValueError(f"titles has {len(titles)} entries for {len(w)} rows of weights")
+    check_positive_int("ncols", ncols)
+    check_number("size", size, positive=True)
+    n = len(w)
+    ncols = min(ncols, n)
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(
+        nrows,
+        ncols,
+        figsize=(size * ncols + 1.0, size * nrows * 1.15 + 0.3),
+        squeeze=False,
+        layout="constrained",
+    )
+    limit = float(w.abs().max()) or 1.0
+    for k, ax in enumerate(axes.flat):
+        ax.set_xticks([])
+        ax.set_yticks([])
+        if k >= n:
+            ax.set_axis_off()
+            continue
+        im = ax.imshow(w[k].reshape(28, 28).numpy(), cmap="RdBu_r", vmin=-limit, vmax=limit)
+        if titles is not None:
+            ax.set_title(str(titles[k]), fontsize=9)
+    fig.colorbar(im, ax=axes, shrink=0.8, label="weight")
+    if title:
+        fig.suptitle(title)
+    plt.close(fig)  # constrained layout, not _done's tight_layout: it places the shared colour bar
+    return fig

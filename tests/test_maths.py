@@ -43,3 +43,33 @@ def test_one_hot_and_parameter_count():
     assert maths.one_hot(torch.tensor([2, 0]), 3).tolist() == [[0, 0, 1], [1, 0, 0]]
     assert maths.n_parameters() == 235_146
     assert maths.n_parameters(784, (), 10) == 7_850
+
+
+def test_weight_matrix_is_the_slides_layout():
+    torch.manual_seed(0)
+    lin = nn.Linear(6, 4)
+    W = maths.weight_matrix(lin)
+    assert W.shape == (7, 4) and not W.requires_grad
+    assert torch.equal(W[0], lin.bias.detach()) and torch.equal(W[1:], lin.weight.detach().T)
+    x = torch.randn(5, 6)
+    assert torch.allclose(maths.layer(x, W), torch.relu(lin(x)), atol=1e-6)
+    with pytest.raises(TypeError, match="nn.Linear"):
+        maths.weight_matrix(torch.zeros(3, 3))
+    with pytest.raises(ValueError, match="intercepts"):
+        maths.weight_matrix(nn.Linear(3, 2, bias=False))
+
+
+def test_check_close_states_a_stable_verdict_and_raises_when_not_close():
+    a = torch.tensor([[1.0, -2.0], [100.0, 0.0]])
+    assert maths.check_close(a, a + 1e-7) == "torch.allclose: True (largest absolute difference ≤ 1e-6)"
+    assert maths.check_close(a, a * (1 + 1e-7), 1e-5, relative=True).endswith("relative difference ≤ 1e-5)")
+    with pytest.raises(AssertionError, match="largest absolute difference is 0.001"):
+        maths.check_close(a, a + 1e-3, 1e-4)
+    with pytest.raises(AssertionError, match="relative"):
+        maths.check_close(a, a + 1e-3, 1e-6, relative=True)
+    with pytest.raises(AssertionError):
+        maths.check_close(a, a * float("nan"))
+    with pytest.raises(ValueError, match="shape"):
+        maths.check_close(a, a[0])
+    with pytest.raises(ValueError):
+        maths.check_close(a, a, tol=0)

@@ -39,3 +39,35 @@ def test_show_digits_titles_labels_and_mistakes():
         labfns.show_digits(images, labels, preds[:5])
     with pytest.raises(ValueError, match="empty"):
         labfns.show_digits(images[:0])
+
+
+def test_plot_activations_has_four_labelled_panels():
+    import matplotlib.pyplot as plt
+
+    torch.manual_seed(0)
+    a1, a2, z = torch.relu(torch.randn(256)), torch.relu(torch.randn(128)), torch.randn(10)
+    fig = labfns.plot_activations(torch.rand(28, 28), a1, a2, z, label=7)
+    assert tuple(fig.get_size_inches()) == (12, 3.4)
+    image, h1, h2, out = fig.axes[:4]
+    assert "a 7" in image.get_title() and f"{int((a1 > 0).sum())} of 256" in h1.get_title()
+    assert h1.get_images()[0].get_array().shape == (16, 16) and h2.get_images()[0].get_array().shape == (
+        8,
+        16,
+    )
+    assert out.get_xlabel() == "class m" and len(out.patches) == 10
+    assert fig.number not in plt.get_fignums()
+    with pytest.raises(TypeError, match="a1"):
+        labfns.plot_activations(torch.rand(28, 28), [1, 2], a2, z)
+
+
+def test_show_weights_one_panel_per_row_with_a_shared_scale():
+    w = torch.randn(10, 784)
+    fig = labfns.show_weights(w, titles=[f"m = {m}" for m in range(10)], ncols=5)
+    images = [ax.get_images()[0] for ax in fig.axes if ax.get_images()]
+    assert len(images) == 10 and fig.axes[0].get_title() == "m = 0"
+    assert {im.get_clim() for im in images} == {images[0].get_clim()}
+    assert images[0].get_clim()[0] == -images[0].get_clim()[1]
+    with pytest.raises(ValueError, match="K×784"):
+        labfns.show_weights(torch.randn(3, 10))
+    with pytest.raises(ValueError, match="titles"):
+        labfns.show_weights(w, titles=["a"])
