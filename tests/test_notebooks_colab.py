@@ -94,7 +94,9 @@ def test_labfns_at_the_ref_is_this_labfns():
     if _git("rev-parse", "--git-dir").returncode != 0:
         pytest.skip("not a git checkout: cannot read labfns at the pinned ref")
     if _git("rev-parse", "--verify", "--quiet", f"{REF}^{{commit}}").returncode != 0:
-        pytest.fail(f"colab_labfns_ref {REF} is not in this clone (fetch the full history and tags)")
+        if _git("rev-parse", "--is-shallow-repository").stdout.strip() == "true":
+            pytest.skip(f"shallow clone: colab_labfns_ref {REF} is not in it (git fetch --unshallow to check)")
+        pytest.fail(f"colab_labfns_ref {REF} is not in this repository's history (nor its tags)")
 
     at_ref = set(_git("ls-tree", "-r", "--name-only", REF, "--", "labfns").stdout.split())
     here = {
