@@ -95,7 +95,9 @@ def test_labfns_at_the_ref_is_this_labfns():
         pytest.skip("not a git checkout: cannot read labfns at the pinned ref")
     if _git("rev-parse", "--verify", "--quiet", f"{REF}^{{commit}}").returncode != 0:
         if _git("rev-parse", "--is-shallow-repository").stdout.strip() == "true":
-            pytest.skip(f"shallow clone: colab_labfns_ref {REF} is not in it (git fetch --unshallow to check)")
+            pytest.skip(
+                f"shallow clone: colab_labfns_ref {REF} is not in it (git fetch --unshallow to check)"
+            )
         pytest.fail(f"colab_labfns_ref {REF} is not in this repository's history (nor its tags)")
 
     at_ref = set(_git("ls-tree", "-r", "--name-only", REF, "--", "labfns").stdout.split())
