@@ -79,6 +79,11 @@ def test_page_in_browser(open_page, page, width):
     broken = browser_page.evaluate(BROKEN_IMAGES)
     assert not broken, f"images that did not load: {broken}"
 
+    repo = CONFIG["repository"]["url"].rstrip("/")
+    links = browser_page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+    assert repo in links, f"no repository button linking to {repo}"
+    assert any(href.startswith(f"{repo}/issues/new") for href in links), "no 'open an issue' button"
+
     if width == "phone":
         overflow = browser_page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"the page scrolls sideways on a phone by {overflow} px"
