@@ -93,7 +93,7 @@ def _writable(folder: Path) -> bool:
 
 
 def check_idx_files(folder: str | os.PathLike, files: dict = MNIST_FILES, md5: bool = True) -> None:
-    """Raise :class:`DataError` unless every IDX file in ``folder`` has the right size, header and MD5.
+    """Raise :class:`DataError` unless every IDX file in ``folder`` has the right header, size and MD5.
 
     Training on a truncated or corrupted file would give garbage without any error, so this is checked
     before torchvision reads the files. Files that are absent are not checked here.
@@ -103,20 +103,25 @@ def check_idx_files(folder: str | os.PathLike, files: dict = MNIST_FILES, md5: b
         path = folder / name
         if not path.exists():
             continue
+        ndim = 3 if "images" in name else 1
+        with open(path, "rb") as f:
+            header = f.read(4)
+        if header != _IDX_MAGIC[ndim]:
+            what = (
+                "it is still gzip-compressed: decompress it (gunzip, or labfns.install_idx_files on the "
+                "folder of .gz files)"
+                if header[:2] == b"\x1f\x8b"
+                else "it is not an uncompressed IDX file of that kind. Delete it and fetch it again"
+            )
+            raise DataError(
+                f"{path} does not start with the IDX header {_IDX_MAGIC[ndim].hex()} "
+                f"(found {header.hex() or 'nothing'}): {what}."
+            )
         actual = path.stat().st_size
         if actual != size:
             raise DataError(
                 f"{path} has {actual:,} bytes, expected {size:,}: the file is truncated or is not "
                 f"the MNIST file of that name. Delete it and fetch it again."
-            )
-        ndim = 3 if "images" in name else 1
-        with open(path, "rb") as f:
-            header = f.read(4)
-        if header != _IDX_MAGIC[ndim]:
-            raise DataError(
-                f"{path} does not start with the IDX header {_IDX_MAGIC[ndim].hex()} "
-                f"(found {header.hex()}): it is not an uncompressed IDX file. "
-                "If it is still gzipped, decompress it."
             )
         if md5:
             h = hashlib.md5(path.read_bytes()).hexdigest()

@@ -184,10 +184,11 @@ def load(model: nn.Module, path: str | os.PathLike | None = None) -> nn.Module:
 def _check_same_layers(model: nn.Module, state: dict, path: Path) -> None:
     """Raise a ValueError naming every layer whose weights in ``state`` do not fit ``model``."""
     mine = model.state_dict()
+    wrong = [k for k, v in mine.items() if k in state and state[k].shape != v.shape]
     problems = [
-        f"{k} is {'×'.join(map(str, state[k].shape))} in the file but {'×'.join(map(str, v.shape))} in the model"
-        for k, v in mine.items()
-        if k in state and state[k].shape != v.shape
+        f"{k} is {'×'.join(map(str, state[k].shape))} in the file but {'×'.join(map(str, mine[k].shape))} in the model"
+        for k in wrong
+        if not (k.endswith(".bias") and k[: -len("bias")] + "weight" in wrong)  # the weight says it already
     ]
     if missing := [k for k in mine if k not in state]:
         problems.append(f"the file has no {', '.join(missing)}")

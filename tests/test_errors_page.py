@@ -1,0 +1,227 @@
+"""book/errors.md, "When things go wrong", is checked here: every row of its tables is run, and what it
+raises (or prints) must be what the row says the reader sees.
+
+A row whose "You tried" cell is one piece of code is run as it stands, with ``model = labfns.MNISTNet()``
+and ``images, labels``: 1,000 stand-in digits (random pixels, labels 0-9), in an empty folder. Any other
+row is a situation (no network, a damaged file, Ctrl-C) set up by the function of the same id in SCENARIOS.
+In the "You see" cell, "…" stands for any text (a path, a number that depends on the data), and runs of
+white space match any white space: the page shows a multi-line message on one line.
+"""
+
+import contextlib
+import gzip
+import hashlib
+import io
+import re
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import torch
+
+import labfns
+from labfns import data
+
+PAGE = Path(__file__).resolve().parent.parent / "book" / "errors.md"
+CODE = re.compile(r"^`([^`]+)`$")
+
+
+def rows():
+    """(id, tried, seen) for each table row of the page whose first cell is an id such as I1 or D3."""
+    found = []
+    for line in PAGE.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.startswith("|") else []
+        if len(cells) == 3 and re.fullmatch(r"[A-Z]\d+", cells[0]):
+            found.append(tuple(cells))
+    return found
+
+
+def observed(run) -> str:
+    """What the reader sees: the exception as Python prints its last line, else what was printed."""
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out):
+            run()
+    except Exception as e:  # noqa: BLE001 (any error is what the row is about)
+        return f"{type(e).__name__}: {e}"
+    return out.getvalue().strip() or "(no error)"
+
+
+def matches(seen_cell: str, text: str) -> bool:
+    """Whether ``text`` is what ``seen_cell`` shows, "…" standing for any text, white space for any."""
+    m = CODE.match(seen_cell)
+    assert m, f"the 'You see' cell must be one piece of code, got {seen_cell!r}"
+    pieces = [re.escape(" ".join(piece.split())) for piece in m.group(1).split("…")]
+    return re.fullmatch(".*?".join(pieces), " ".join(text.split()), flags=re.DOTALL) is not None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The situations that are not one line of code.
+
+
+def write_idx(folder, prefix, n):
+    folder.mkdir(parents=True, exist_ok=True)
+    img = bytes([0, 0, 8, 3]) + n.to_bytes(4, "big") + (28).to_bytes(4, "big") * 2 + bytes(n * 784)
+    lab = bytes([0, 0, 8, 1]) + n.to_bytes(4, "big") + bytes(i % 10 for i in range(n))
+    (folder / f"{prefix}-images-idx3-ubyte").write_bytes(img)
+    (folder / f"{prefix}-labels-idx1-ubyte").write_bytes(lab)
+
+
+def fake_mnist(folder, monkeypatch):
+    """Tiny well-formed IDX files, which labfns is told are the MNIST files (sizes and MD5s)."""
+    write_idx(folder, "train", 12)
+    write_idx(folder, "t10k", 5)
+    table = {p.name: (p.stat().st_size, hashlib.md5(p.read_bytes()).hexdigest()) for p in folder.iterdir()}
+    monkeypatch.setattr(data, "MNIST_FILES", table)
+
+
+def no_files_no_network(tmp_path, monkeypatch):
+    def noisy_offline(self):  # as older torchvision versions do: print each failed mirror, then raise
+        print("Failed to download (trying next):\nHTTP Error 403: Forbidden")
+        raise RuntimeError("Error downloading train-images-idx3-ubyte.gz:\n<urlopen error no network>")
+
+    from torchvision.datasets import MNIST
+
+    monkeypatch.setattr(MNIST, "download", noisy_offline)
+    printed = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(printed):
+            labfns.load_mnist("train", root=tmp_path / "data")
+    finally:
+        assert printed.getvalue() == "", "torchvision's noise reached the reader"
+
+
+def read_only_with_files(tmp_path, monkeypatch):
+    fake_mnist(tmp_path / "data" / "MNIST" / "raw", monkeypatch)
+    monkeypatch.setattr("os.makedirs", _refuse)  # nothing may be written (torchvision's first write)
+    images, labels = labfns.load_mnist("train", root=tmp_path / "data")
+    assert images.shape == (12, 28, 28)
+
+
+def _refuse(path, *args, **kwargs):
+    raise PermissionError(13, "Permission denied", str(path))
+
+
+def read_only_without_files(tmp_path, monkeypatch):
+    (tmp_path / "data").mkdir()
+    monkeypatch.setattr("os.makedirs", _refuse)
+    labfns.load_mnist("train", root=tmp_path / "data")
+
+
+def truncated(tmp_path, monkeypatch):
+    raw = tmp_path / "data" / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "t10k-labels-idx1-ubyte").write_bytes(bytes([0, 0, 8, 1]) + bytes(100))
+    labfns.load_mnist("test", root=tmp_path / "data")
+
+
+def still_gzipped(tmp_path, monkeypatch):
+    raw = tmp_path / "data" / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    labels = bytes([0, 0, 8, 1]) + (10_000).to_bytes(4, "big") + bytes(i % 10 for i in range(10_000))
+    (raw / "t10k-labels-idx1-ubyte").write_bytes(gzip.compress(labels, mtime=0))  # renamed, not unpacked
+    labfns.load_mnist("test", root=tmp_path / "data")
+
+
+def corrupted(tmp_path, monkeypatch):
+    raw = tmp_path / "data" / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "t10k-labels-idx1-ubyte").write_bytes(bytes([0, 0, 8, 1]) + bytes(10_004))
+    labfns.load_mnist("test", root=tmp_path / "data")
+
+
+def path_with_spaces(tmp_path, monkeypatch):
+    root = tmp_path / "My Drive" / "MNIST data"
+    fake_mnist(root / "MNIST" / "raw", monkeypatch)
+    monkeypatch.setenv("LABFNS_DATA", str(root))
+    images, _ = labfns.load_mnist("test")
+    assert images.shape == (5, 28, 28)
+
+
+def stand_in():
+    g = torch.Generator().manual_seed(0)
+    return torch.rand(1000, 28, 28, generator=g), torch.arange(1000) % 10
+
+
+def ctrl_c_during_epoch_3(tmp_path, monkeypatch):
+    images, labels = stand_in()
+    steps_per_epoch = -(-800 // 256)
+
+    class Interrupted(torch.optim.RMSprop):
+        steps = 0
+
+        def step(self, closure=None):
+            Interrupted.steps += 1
+            if Interrupted.steps == 2 * steps_per_epoch + 2:  # the second step of epoch 3
+                raise KeyboardInterrupt
+            return super().step(closure)
+
+    history = labfns.fit(labfns.MNISTNet(), images, labels, optimizer=Interrupted, verbose=False)
+    assert history.interrupted and len(history) == 2
+
+
+def ctrl_c_after_epoch_2(tmp_path, monkeypatch):
+    images, labels = stand_in()
+
+    def stop(epoch, model):
+        if epoch == 2:
+            raise KeyboardInterrupt
+
+    history = labfns.fit(labfns.MNISTNet(), images, labels, on_epoch_end=stop, verbose=False)
+    assert history.interrupted and len(history) == 2
+
+
+SCENARIOS = {
+    "D1": no_files_no_network,
+    "D2": read_only_with_files,
+    "D3": read_only_without_files,
+    "D4": truncated,
+    "D5": still_gzipped,
+    "D6": corrupted,
+    "D7": path_with_spaces,
+    "T2": ctrl_c_during_epoch_3,
+    "T3": ctrl_c_after_epoch_2,
+}
+
+
+# ---------------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def offline(monkeypatch):
+    """No test here reaches the network."""
+
+    def refuse(*args, **kwargs):
+        raise urllib.error.URLError("no network in the tests")
+
+    monkeypatch.setattr(urllib.request, "urlopen", refuse)
+
+
+def test_the_page_has_rows_and_every_scenario_has_a_row():
+    ids = [r[0] for r in rows()]
+    assert len(ids) >= 20 and len(ids) == len(set(ids)), ids
+    scenario_rows = {i for i, tried, _ in rows() if not CODE.match(tried)}
+    assert scenario_rows == set(SCENARIOS), "rows without code and SCENARIOS must name the same ids"
+
+
+@pytest.mark.parametrize("row", rows(), ids=lambda r: r[0])
+def test_row(row, tmp_path, monkeypatch):
+    rid, tried, seen = row
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("LABFNS_DATA", raising=False)
+    if code := CODE.match(tried):
+        images, labels = stand_in()
+        labfns.set_seed(0)
+        namespace = {"labfns": labfns, "torch": torch, "images": images, "labels": labels}
+        namespace["model"] = labfns.MNISTNet()
+        text = observed(lambda: exec(code.group(1), namespace))
+    else:
+        text = observed(lambda: SCENARIOS[rid](tmp_path, monkeypatch))
+    assert matches(seen, text), f"{rid}: the page says\n  {seen}\nbut the reader sees\n  {text}"
+
+
+def test_matching():
+    assert matches("`ValueError: got … images`", "ValueError: got 12\n images")
+    assert not matches("`ValueError: got … images`", "ValueError: got 12 images; more")
+    assert matches("`(no error)`", "(no error)")
