@@ -7,7 +7,7 @@ local files. Each array is stored as base64 text: float32 little-endian for the 
 one byte per pixel (grey level × 255) for the digits. :func:`load_weights_js` reads such a file back.
 
 The page's forward pass (``_extra/draw_digit/draw_digit.js``) applies the layers in order, ReLU after each
-but the last, and softmax at the end: equations (1)-(4) of chapter 12, MNISTNet in evaluation mode.
+but the last, and softmax at the end: the equations of the "Draw a digit" chapter, MNISTNet in evaluation mode.
 """
 
 from __future__ import annotations
