@@ -11,7 +11,14 @@ import torch
 
 from .checks import check_number, check_pictures, check_positive_int
 
-__all__ = ["plot_history", "show_digits", "plot_activations", "show_weights"]
+__all__ = [
+    "plot_history",
+    "show_digits",
+    "plot_activations",
+    "show_weights",
+    "plot_confusion",
+    "show_probabilities",
+]
 
 
 def _done(fig):
@@ -85,7 +92,7 @@ def _grid(values, ncols: int = 16):
     return padded.reshape(nrows, ncols).numpy()
 
 
-def plot_activations(image, a1, a2, z, label=None, figsize=(12, 3.4)):
+def plot_activations(image, a1, a2, z, label=None, figsize=(12, 3.6)):
     """One digit through the network (chapter 2): the input X (28×28), the activations A^(1) and A^(2) laid
     out 16 units to a row (256 as 16×16, 128 as 8×16), and the ten outputs Z_m as bars.
 
@@ -98,14 +105,14 @@ def plot_activations(image, a1, a2, z, label=None, figsize=(12, 3.4)):
     fig, axes = plt.subplots(1, 4, figsize=figsize, gridspec_kw={"width_ratios": [1, 1, 1, 1.3]})
     img = torch.as_tensor(image).detach().reshape(28, 28).cpu().numpy()
     axes[0].imshow(img, cmap="gray_r", vmin=0, vmax=1)
-    axes[0].set_title("input X: 784 pixels" + ("" if label is None else f" (a {int(label)})"))
+    axes[0].set_title("input X: 784 pixels" + ("" if label is None else f"\n(a {int(label)})"))
     axes[0].set_xlabel("column")
     axes[0].set_ylabel("row")
     for ax, a, name in ((axes[1], a1, "A$^{(1)}$"), (axes[2], a2, "A$^{(2)}$")):
         grid = _grid(a)
         im = ax.imshow(grid, cmap="viridis", vmin=0, aspect="equal")
         active = int((torch.as_tensor(a) > 0).sum())
-        ax.set_title(f"{name}: {active} of {torch.as_tensor(a).numel()} units > 0")
+        ax.set_title(f"{name}: {torch.as_tensor(a).numel()} units\n{active} of them > 0")
         ax.set_xlabel("unit k mod 16")
         ax.set_ylabel("unit k // 16")
         fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="activation")
@@ -114,7 +121,7 @@ def plot_activations(image, a1, a2, z, label=None, figsize=(12, 3.4)):
     axes[3].bar(range(len(zs)), zs.numpy(), color=colors)
     axes[3].axhline(0, color="black", linewidth=0.8)
     axes[3].set_xticks(range(len(zs)))
-    axes[3].set_title("output Z: ten linear models")
+    axes[3].set_title("output Z:\nten linear models")
     axes[3].set_xlabel("class m")
     axes[3].set_ylabel("$Z_m$")
     return _done(fig)
@@ -159,3 +166,110 @@ def show_weights(weights, titles=None, ncols: int = 8, size: float = 1.4, title=
         fig.suptitle(title)
     plt.close(fig)  # constrained layout, not _done's tight_layout: it places the shared colour bar
     return fig
+
+
+def plot_confusion(counts, figsize=(6.5, 5.5), title=None):
+    """A confusion matrix as a picture (chapter 6): true digit down, predicted digit across, each cell
+    labelled with its count. The off-diagonal cells, the mistakes, are coloured by how many there are; the
+    diagonal, the correct predictions, is grey (it would swamp the colour scale).
+
+    ``counts`` is the K×K matrix that :func:`labfns.confusion_matrix` returns.
+    """
+    counts = torch.as_tensor(counts)
+    if counts.ndim != 2 or counts.shape[0] != counts.shape[1] or counts.numel() == 0:
+        raise ValueError(f"counts must be a square K×K matrix of counts, got shape {tuple(counts.shape)}")
+    if (
+        counts.is_floating_point()
+        or counts.is_complex()
+        or counts.dtype == torch.bool
+        or int(counts.min()) < 0
+    ):
+        raise ValueError("counts must hold whole numbers ≥ 0 (labfns.confusion_matrix's output)")
+    k = counts.shape[0]
+    c = counts.numpy()
+    off = c.astype(float)
+    off[range(k), range(k)] = float("nan")  # the diagonal is drawn grey, as "bad" values
+    cmap = plt.get_cmap("Reds").with_extremes(bad="0.85")
+    fig, ax = plt.subplots(figsize=figsize)
+    top = max(1.0, float(off[off == off].max())) if k > 1 else 1.0
+    im = ax.imshow(off, cmap=cmap, vmin=0, vmax=top)
+    for i in range(k):
+        for j in range(k):
+            dark = i != j and c[i, j] > 0.6 * top
+            weight = "bold" if i == j else "normal"
+            ax.text(
+                j,
+                i,
+                str(c[i, j]),
+                ha="center",
+                va="center",
+                fontsize=8,
+                weight=weight,
+                color="white" if dark else "black",
+            )
+    ax.set_xticks(range(k))
+    ax.set_yticks(range(k))
+    ax.set_xlabel("predicted digit")
+    ax.set_ylabel("true digit")
+    ax.set_title(title or "confusion matrix (grey diagonal: correct)")
+    fig.colorbar(im, ax=ax, shrink=0.85, label="number of mistakes")
+    return _done(fig)
+
+
+def show_probabilities(images, probabilities, labels, ncols: int = 6, size: float = 1.6, title=None):
+    """Digits, each above a bar chart of its ten predicted probabilities f_m(X) (chapter 6).
+
+    The title reads ``true 4, said 9`` for a mistake (in red) or ``true 4`` when right. The bar of the
+    predicted class is red when wrong (blue when right); the true class's bar is green when it is not the
+    predicted one. ``images`` is N×28×28 or N×784, ``probabilities`` N×10 (:func:`labfns.predict`),
+    ``labels`` the N true classes.
+    """
+    check_pictures(images)
+    check_positive_int("ncols", ncols)
+    check_number("size", size, positive=True)
+    images = torch.as_tensor(images).detach().reshape(-1, 28, 28).cpu().float().numpy()
+    probs = torch.as_tensor(probabilities).detach().cpu().float()
+    labels = torch.as_tensor(labels).detach().cpu()
+    n = len(images)
+    if probs.ndim != 2 or len(probs) != n:
+        raise ValueError(
+            f"probabilities must be N×K, one row per image: got {tuple(probs.shape)} for {n} images"
+        )
+    if labels.ndim != 1 or len(labels) != n:
+        raise ValueError(
+            f"labels must hold one class per image: got shape {tuple(labels.shape)} for {n} images"
+        )
+    n_classes = probs.shape[1]
+    ncols = min(ncols, n)
+    nrows = -(-n // ncols)
+    fig = plt.figure(figsize=(size * ncols, size * 1.9 * nrows))
+    grid = fig.add_gridspec(2 * nrows, ncols, height_ratios=[1.0, 0.75] * nrows)
+    for k in range(n):
+        r, col = divmod(k, ncols)
+        y, p = int(labels[k]), int(probs[k].argmax())
+        ax = fig.add_subplot(grid[2 * r, col])
+        ax.imshow(images[k], cmap="gray_r", vmin=0, vmax=1)
+        ax.set_axis_off()
+        wrong = p != y
+        ax.set_title(
+            f"true {y}, said {p}" if wrong else f"true {y}", fontsize=9, color="red" if wrong else "black"
+        )
+        bars = fig.add_subplot(grid[2 * r + 1, col])
+        colours = ["0.6"] * n_classes
+        if 0 <= y < n_classes:
+            colours[y] = "tab:green"
+        colours[p] = "tab:red" if wrong else "tab:blue"
+        bars.bar(range(n_classes), probs[k].numpy(), color=colours)
+        bars.set_ylim(0, 1)
+        bars.set_xticks(range(n_classes))
+        bars.tick_params(labelsize=6, length=2)
+        bars.set_yticks([0, 0.5, 1])
+        if col == 0:
+            bars.set_ylabel("probability", fontsize=7)
+        else:
+            bars.set_yticklabels([])
+        if r == nrows - 1 or k + ncols >= n:
+            bars.set_xlabel("digit", fontsize=7)
+    if title:
+        fig.suptitle(title)
+    return _done(fig)

@@ -47,9 +47,9 @@ def test_plot_activations_has_four_labelled_panels():
     torch.manual_seed(0)
     a1, a2, z = torch.relu(torch.randn(256)), torch.relu(torch.randn(128)), torch.randn(10)
     fig = labfns.plot_activations(torch.rand(28, 28), a1, a2, z, label=7)
-    assert tuple(fig.get_size_inches()) == (12, 3.4)
+    assert tuple(fig.get_size_inches()) == (12, 3.6)
     image, h1, h2, out = fig.axes[:4]
-    assert "a 7" in image.get_title() and f"{int((a1 > 0).sum())} of 256" in h1.get_title()
+    assert "a 7" in image.get_title() and f"256 units\n{int((a1 > 0).sum())} of them" in h1.get_title()
     assert h1.get_images()[0].get_array().shape == (16, 16) and h2.get_images()[0].get_array().shape == (
         8,
         16,
@@ -71,3 +71,39 @@ def test_show_weights_one_panel_per_row_with_a_shared_scale():
         labfns.show_weights(torch.randn(3, 10))
     with pytest.raises(ValueError, match="titles"):
         labfns.show_weights(w, titles=["a"])
+
+
+def test_plot_confusion_labels_every_cell_and_is_closed():
+    import matplotlib.pyplot as plt
+
+    counts = torch.tensor([[50, 2, 0], [1, 40, 7], [0, 3, 60]])
+    fig = labfns.plot_confusion(counts)
+    assert tuple(fig.get_size_inches()) == (6.5, 5.5)
+    ax = fig.axes[0]
+    assert ax.get_xlabel() == "predicted digit" and ax.get_ylabel() == "true digit"
+    assert sorted(int(t.get_text()) for t in ax.texts) == sorted(counts.flatten().tolist())
+    assert fig.number not in plt.get_fignums()
+    with pytest.raises(ValueError, match="square"):
+        labfns.plot_confusion(counts[:2])
+    with pytest.raises(ValueError, match="whole numbers"):
+        labfns.plot_confusion(counts.float())
+
+
+def test_show_probabilities_draws_a_digit_and_its_bars():
+    import matplotlib.pyplot as plt
+
+    images = torch.rand(5, 28, 28)
+    probs = torch.softmax(torch.randn(5, 10), dim=1)
+    labels = probs.argmax(dim=1)
+    labels[0] = (labels[0] + 1) % 10  # one mistake
+    fig = labfns.show_probabilities(images, probs, labels, ncols=3)
+    assert len(fig.axes) == 10  # an image and a bar chart per digit
+    titles = [ax.get_title() for ax in fig.axes[::2]]
+    assert titles[0] == f"true {int(labels[0])}, said {int(probs[0].argmax())}"
+    assert titles[1] == f"true {int(labels[1])}"
+    assert len(fig.axes[1].patches) == 10 and fig.axes[1].get_ylim() == (0, 1)
+    assert fig.number not in plt.get_fignums()
+    with pytest.raises(ValueError, match="one row per image"):
+        labfns.show_probabilities(images, probs[:4], labels)
+    with pytest.raises(ValueError, match="one class per image"):
+        labfns.show_probabilities(images, probs, labels[:4])
