@@ -38,7 +38,7 @@ execute: $(STAMP) data
 	$(PY) scripts/execute_notebooks.py
 
 bench: $(STAMP) data
-	$(PY) benchmarks/bench_epoch.py
+	$(PY) benchmarks/bench_cpu.py --notebooks --build
 
 clean:
 	rm -rf _build
