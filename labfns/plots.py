@@ -168,12 +168,13 @@ def show_weights(weights, titles=None, ncols: int = 8, size: float = 1.4, title=
     return fig
 
 
-def plot_confusion(counts, figsize=(6.5, 5.5), title=None):
+def plot_confusion(counts, figsize=(6.5, 5.5), title=None, class_names=None):
     """A confusion matrix as a picture (chapter 6): true digit down, predicted digit across, each cell
     labelled with its count. The off-diagonal cells, the mistakes, are coloured by how many there are; the
     diagonal, the correct predictions, is grey (it would swamp the colour scale).
 
-    ``counts`` is the K×K matrix that :func:`labfns.confusion_matrix` returns.
+    ``counts`` is the K×K matrix that :func:`labfns.confusion_matrix` returns. ``class_names`` (K names,
+    such as :data:`labfns.FASHION_CLASSES` in chapter 9) labels the rows and columns instead of 0..K-1.
     """
     counts = torch.as_tensor(counts)
     if counts.ndim != 2 or counts.shape[0] != counts.shape[1] or counts.numel() == 0:
@@ -207,10 +208,18 @@ def plot_confusion(counts, figsize=(6.5, 5.5), title=None):
                 weight=weight,
                 color="white" if dark else "black",
             )
-    ax.set_xticks(range(k))
-    ax.set_yticks(range(k))
-    ax.set_xlabel("predicted digit")
-    ax.set_ylabel("true digit")
+    if class_names is None:
+        ax.set_xticks(range(k))
+        ax.set_yticks(range(k))
+        ax.set_xlabel("predicted digit")
+        ax.set_ylabel("true digit")
+    else:
+        if len(class_names) != k:
+            raise ValueError(f"class_names has {len(class_names)} names for a {k}×{k} matrix")
+        ax.set_xticks(range(k), [str(c) for c in class_names], rotation=45, ha="right")
+        ax.set_yticks(range(k), [str(c) for c in class_names])
+        ax.set_xlabel("predicted class")
+        ax.set_ylabel("true class")
     ax.set_title(title or "confusion matrix (grey diagonal: correct)")
     fig.colorbar(im, ax=ax, shrink=0.85, label="number of mistakes")
     return _done(fig)

@@ -107,3 +107,14 @@ def test_show_probabilities_draws_a_digit_and_its_bars():
         labfns.show_probabilities(images, probs[:4], labels)
     with pytest.raises(ValueError, match="one class per image"):
         labfns.show_probabilities(images, probs, labels[:4])
+
+
+def test_plot_confusion_with_class_names():
+    counts = torch.tensor([[5, 1, 0], [2, 7, 0], [0, 3, 9]])
+    fig = labfns.plot_confusion(counts, class_names=["Shirt", "Coat", "Bag"])
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Shirt", "Coat", "Bag"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Shirt", "Coat", "Bag"]
+    assert ax.get_xlabel() == "predicted class" and ax.get_ylabel() == "true class"
+    with pytest.raises(ValueError, match="class_names"):
+        labfns.plot_confusion(counts, class_names=["Shirt", "Coat"])
