@@ -67,10 +67,11 @@ def test_save_load_round_trips_exactly(tiny, tmp_path):
     model = trained(tiny)
     path = tmp_path / "my models" / "mnist net.pt"  # spaces in the path
     path.parent.mkdir()
-    assert labfns.save(model, path) is None
+    assert labfns.save(model, path) is None  # from the GPU, where fit ran, if there is one
     labfns.set_seed(1)
     fresh = labfns.MNISTNet()
-    assert labfns.load(fresh, str(path)) is fresh
+    assert labfns.load(fresh, str(path)) is fresh  # into a network on the CPU
+    model.cpu()
     for (name, a), (_, b) in zip(model.state_dict().items(), fresh.state_dict().items()):
         assert torch.equal(a, b), name
     images, _ = tiny
