@@ -98,7 +98,8 @@ def check_idx_files(folder: str | os.PathLike, files: dict = MNIST_FILES, md5: b
     Training on a truncated or corrupted file would give garbage without any error, so this is checked
     before torchvision reads the files. Files that are absent are not checked here.
     """
-    folder = Path(folder)
+    check_path("folder", folder)
+    folder = Path(folder).expanduser()
     for name, (size, digest) in files.items():
         path = folder / name
         if not path.exists():
