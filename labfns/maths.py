@@ -45,10 +45,10 @@ def with_intercept(x: torch.Tensor) -> torch.Tensor:
 
 
 def layer(x: torch.Tensor, W: torch.Tensor, g=relu) -> torch.Tensor:
-    """A hidden layer as one matrix product, chapter 2, equations (1)-(2): A = g([1, X] W).
+    """A hidden layer as one matrix product, chapter 2, equations (2.4)-(2.5): A = g([1, X] W).
 
     ``W`` is (p + 1)×K: row 0 holds the intercepts w_k0, row j the weights w_kj. With ``g=None`` it is the
-    output layer's linear model Z = [1, A] B (equation (3)).
+    output layer's linear model Z = [1, A] B (equation (2.6)).
     """
     check_tensor("x", x, ndim=2, floating=True)
     check_tensor("W", W, ndim=2, floating=True)
@@ -65,21 +65,21 @@ def layer(x: torch.Tensor, W: torch.Tensor, g=relu) -> torch.Tensor:
 
 
 def softmax_naive(z: torch.Tensor) -> torch.Tensor:
-    """f_m(X) = e^{Z_m} / Σ_l e^{Z_l} exactly as written (chapter 4, equation (4)); overflows for large Z."""
+    """f_m(X) = e^{Z_m} / Σ_l e^{Z_l} exactly as written (chapter 4, equation (4.1)); overflows for large Z."""
     _check_scores(z)
     e = torch.exp(z)
     return e / e.sum(dim=-1, keepdim=True)
 
 
 def softmax(z: torch.Tensor) -> torch.Tensor:
-    """Softmax after subtracting each row's largest Z: the same numbers, but e^{Z} never overflows."""
+    """Softmax after subtracting each row's largest Z, equation (4.3): the same numbers, but e^{Z} never overflows."""
     _check_scores(z)
     e = torch.exp(z - z.max(dim=-1, keepdim=True).values)
     return e / e.sum(dim=-1, keepdim=True)
 
 
 def log_softmax(z: torch.Tensor) -> torch.Tensor:
-    """log f_m(X) = Z_m − log Σ_l e^{Z_l}, with the log-sum-exp computed stably (chapter 4)."""
+    """log f_m(X) = Z_m − log Σ_l e^{Z_l}, with the log-sum-exp computed stably (chapter 4, equation (4.4))."""
     _check_scores(z)
     c = z.max(dim=-1, keepdim=True).values
     return z - c - torch.log(torch.exp(z - c).sum(dim=-1, keepdim=True))
@@ -93,7 +93,7 @@ def one_hot(y: torch.Tensor, n_classes: int = 10) -> torch.Tensor:
 
 
 def cross_entropy(z: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
-    """−Σ_i Σ_m y_im log f_m(x_i), the negative multinomial log-likelihood (chapter 4, equation (5)).
+    """−Σ_i Σ_m y_im log f_m(x_i), the negative multinomial log-likelihood (chapter 4, equation (4.6)).
 
     ``z`` are the raw outputs Z (N×M), ``y`` the class numbers. ``reduction="sum"`` is the slides' formula;
     ``"mean"`` divides it by n, as ``nn.CrossEntropyLoss()`` does by default.
@@ -117,7 +117,7 @@ def _check_scores(z) -> None:
 
 
 def n_parameters(p: int = 784, hidden=(256, 128), n_classes: int = 10) -> int:
-    """Parameters of a dense network (chapter 3): Σ (inputs + 1) × outputs over its layers.
+    """Parameters of a dense network (chapter 3, equation (3.4)): Σ (inputs + 1) × outputs over its layers.
 
     The slides' network: (784 + 1)·256 + (256 + 1)·128 + (128 + 1)·10 = 235,146.
     """
@@ -132,7 +132,7 @@ def n_parameters(p: int = 784, hidden=(256, 128), n_classes: int = 10) -> int:
 
 
 def weight_matrix(linear: torch.nn.Linear) -> torch.Tensor:
-    """The slides' coefficient matrix of one ``nn.Linear`` layer (chapter 2, equation (4)): (inputs + 1)×outputs.
+    """The slides' coefficient matrix of one ``nn.Linear`` layer (chapter 2, equation (2.4)): (inputs + 1)×outputs.
 
     PyTorch stores ``weight`` as outputs×inputs (fc1: 256×784) and the intercepts apart, in ``bias``. The
     slides' W_1 is 785×256: row 0 holds the intercepts w_k0, row j the weights w_kj, so that
