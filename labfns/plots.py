@@ -18,6 +18,7 @@ __all__ = [
     "show_weights",
     "plot_confusion",
     "show_probabilities",
+    "plot_histories",
 ]
 
 
@@ -281,4 +282,31 @@ def show_probabilities(images, probabilities, labels, ncols: int = 6, size: floa
             bars.set_xlabel("digit", fontsize=7)
     if title:
         fig.suptitle(title)
+    return _done(fig)
+
+
+def plot_histories(histories: dict, figsize=(10, 3.8)):
+    """Several training runs side by side (chapters 9 and 10): loss and accuracy by epoch, one colour per
+    run, training solid and validation dashed. ``histories`` maps a run's name to the :class:`History`
+    that ``fit`` returned, e.g. ``{"lr = 0.01": h1, "lr = 0.001": h2}``.
+    """
+    if not isinstance(histories, dict) or not histories:
+        raise ValueError("histories must be a non-empty dict {name: History}")
+    for name, h in histories.items():
+        if len(h) == 0:
+            raise ValueError(f"history {name!r} has no epochs to plot")
+    fig, axes = plt.subplots(1, 2, figsize=figsize)
+    colours = plt.get_cmap("tab10").colors
+    for (name, h), colour in zip(histories.items(), colours * (1 + len(histories) // 10)):
+        for ax, metric in zip(axes, ("loss", "acc")):
+            ax.plot(h["epoch"], h[f"train_{metric}"], "o-", color=colour, label=f"{name}: train")
+            ax.plot(h["epoch"], h[f"valid_{metric}"], "s--", color=colour, label=f"{name}: valid")
+    epochs = max((h["epoch"] for h in histories.values()), key=len)
+    for ax, metric, label in zip(axes, ("loss", "acc"), ("cross-entropy loss", "accuracy")):
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(label)
+        ax.set_title(metric)
+        ax.set_xticks(epochs if len(epochs) <= 15 else epochs[:: max(1, len(epochs) // 10)])
+        ax.grid(alpha=0.3)
+    axes[1].legend(fontsize=8)
     return _done(fig)

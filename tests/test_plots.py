@@ -118,3 +118,19 @@ def test_plot_confusion_with_class_names():
     assert ax.get_xlabel() == "predicted class" and ax.get_ylabel() == "true class"
     with pytest.raises(ValueError, match="class_names"):
         labfns.plot_confusion(counts, class_names=["Shirt", "Coat"])
+
+
+def test_plot_histories_one_colour_per_run():
+    fig = labfns.plot_histories({"lr = 0.01": history_of(3), "lr = 0.001": history_of(5)})
+    assert tuple(fig.get_size_inches()) == (10, 3.8)
+    loss, acc = fig.axes
+    assert loss.get_xlabel() == "epoch" and acc.get_ylabel() == "accuracy"
+    labels = [line.get_label() for line in acc.get_lines()]
+    assert labels == ["lr = 0.01: train", "lr = 0.01: valid", "lr = 0.001: train", "lr = 0.001: valid"]
+    colours = [line.get_color() for line in loss.get_lines()]
+    assert colours[0] == colours[1] != colours[2] == colours[3]
+    assert list(loss.get_xticks()) == [1, 2, 3, 4, 5]
+    with pytest.raises(ValueError, match="no epochs"):
+        labfns.plot_histories({"empty": History()})
+    with pytest.raises(ValueError, match="non-empty"):
+        labfns.plot_histories({})
