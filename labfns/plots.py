@@ -114,8 +114,8 @@ def plot_activations(image, a1, a2, z, label=None, figsize=(12, 3.6)):
         im = ax.imshow(grid, cmap="viridis", vmin=0, aspect="equal")
         active = int((torch.as_tensor(a) > 0).sum())
         ax.set_title(f"{name}: {torch.as_tensor(a).numel()} units\n{active} of them > 0")
-        ax.set_xlabel("unit k mod 16")
-        ax.set_ylabel("unit k // 16")
+        ax.set_xlabel("unit index mod 16")
+        ax.set_ylabel("unit index // 16")
         fig.colorbar(im, ax=ax, fraction=0.046, pad=0.04, label="activation")
     zs = torch.as_tensor(z).detach().reshape(-1).cpu()
     colors = ["tab:orange" if m == int(zs.argmax()) else "tab:blue" for m in range(len(zs))]
