@@ -14,9 +14,26 @@ from .data import (
     load_mnist,
 )
 from .export import export_weights_js, load_weights_js
-from .model import Dropout, MNISTNet, ModelSummary, count_parameters, load, save, set_seed, summary
-from .plots import plot_activations, plot_history, show_digits, show_weights
-from .train import History, evaluate, fit, get_device, predict
+from .model import (
+    Dropout,
+    LogisticNet,
+    MNISTNet,
+    ModelSummary,
+    count_parameters,
+    load,
+    save,
+    set_seed,
+    summary,
+)
+from .plots import (
+    plot_activations,
+    plot_confusion,
+    plot_history,
+    show_digits,
+    show_probabilities,
+    show_weights,
+)
+from .train import History, confusion_matrix, evaluate, fit, get_device, predict
 
 __version__ = "0.1.0"
 
@@ -25,9 +42,11 @@ __all__ = [
     "DataError",
     "Dropout",
     "History",
+    "LogisticNet",
     "MNISTNet",
     "ModelSummary",
     "check_idx_files",
+    "confusion_matrix",
     "count_parameters",
     "data_root",
     "evaluate",
@@ -40,11 +59,13 @@ __all__ = [
     "load_mnist",
     "load_weights_js",
     "plot_activations",
+    "plot_confusion",
     "plot_history",
     "predict",
     "save",
     "set_seed",
     "show_digits",
+    "show_probabilities",
     "show_weights",
     "summary",
 ]

@@ -24,7 +24,17 @@ from torch import nn
 
 from .checks import check_features, check_model, check_path, check_positive_int, check_seed
 
-__all__ = ["MNISTNet", "Dropout", "ModelSummary", "summary", "set_seed", "count_parameters", "save", "load"]
+__all__ = [
+    "MNISTNet",
+    "Dropout",
+    "ModelSummary",
+    "summary",
+    "set_seed",
+    "count_parameters",
+    "save",
+    "load",
+    "LogisticNet",
+]
 
 
 class Dropout(nn.Dropout):
@@ -201,3 +211,23 @@ def _check_same_layers(model: nn.Module, state: dict, path: Path) -> None:
     if len(shapes) == 3 and shapes[0][1] == 784 and shapes[2][0] == 10:
         hint = f"; the file fits MNISTNet(hidden=({shapes[0][0]}, {shapes[1][0]}))"
     raise ValueError(f"the weights in {path} are for another architecture: " + "; ".join(problems) + hint)
+
+
+class LogisticNet(nn.Module):
+    """Multinomial logistic regression as a network with no hidden layer: Z = B'X, 7,850 parameters
+    (chapter 7, ISLR2 Table 10.1).
+
+    The ten linear outputs Z_0, ..., Z_9 of equation (3) computed straight from the p = 784 pixels, with no
+    hidden layer in between; softmax and the cross-entropy loss then make it multinomial logistic regression.
+    It is trained with the same :func:`labfns.fit` as :class:`MNISTNet`.
+    """
+
+    def __init__(self, n_inputs=28 * 28, n_classes=10):
+        super().__init__()
+        check_positive_int("n_inputs", n_inputs)
+        check_positive_int("n_classes", n_classes)
+        self.fc = nn.Linear(n_inputs, n_classes)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_features(x, self.fc.in_features, self.fc.weight)
+        return self.fc(x.flatten(start_dim=1))

@@ -231,8 +231,9 @@ def show_probabilities(images, probabilities, labels, ncols: int = 6, size: floa
 
     The title reads ``true 4, said 9`` for a mistake (in red) or ``true 4`` when right. The bar of the
     predicted class is red when wrong (blue when right); the true class's bar is green when it is not the
-    predicted one. ``images`` is N×28×28 or N×784, ``probabilities`` N×10 (:func:`labfns.predict`),
-    ``labels`` the N true classes.
+    predicted one, and its tick label is green and bold (visible even when its bar is too small to see).
+    ``images`` is N×28×28 or N×784, ``probabilities`` N×10 (:func:`labfns.predict`), ``labels`` the N true
+    classes.
     """
     check_pictures(images)
     check_positive_int("ncols", ncols)
@@ -252,19 +253,20 @@ def show_probabilities(images, probabilities, labels, ncols: int = 6, size: floa
     n_classes = probs.shape[1]
     ncols = min(ncols, n)
     nrows = -(-n // ncols)
-    fig = plt.figure(figsize=(size * ncols, size * 1.9 * nrows))
-    grid = fig.add_gridspec(2 * nrows, ncols, height_ratios=[1.0, 0.75] * nrows)
+    fig = plt.figure(figsize=(size * ncols, size * 1.6 * nrows + 0.3), layout="constrained")
+    grid = fig.add_gridspec(nrows, ncols)
     for k in range(n):
         r, col = divmod(k, ncols)
         y, p = int(labels[k]), int(probs[k].argmax())
-        ax = fig.add_subplot(grid[2 * r, col])
+        cell = grid[r, col].subgridspec(2, 1, height_ratios=[1.0, 0.6])
+        ax = fig.add_subplot(cell[0])
         ax.imshow(images[k], cmap="gray_r", vmin=0, vmax=1)
         ax.set_axis_off()
         wrong = p != y
         ax.set_title(
             f"true {y}, said {p}" if wrong else f"true {y}", fontsize=9, color="red" if wrong else "black"
         )
-        bars = fig.add_subplot(grid[2 * r + 1, col])
+        bars = fig.add_subplot(cell[1])
         colours = ["0.6"] * n_classes
         if 0 <= y < n_classes:
             colours[y] = "tab:green"
@@ -273,6 +275,10 @@ def show_probabilities(images, probabilities, labels, ncols: int = 6, size: floa
         bars.set_ylim(0, 1)
         bars.set_xticks(range(n_classes))
         bars.tick_params(labelsize=6, length=2)
+        if 0 <= y < n_classes:
+            tick = bars.get_xticklabels()[y]
+            tick.set_color("tab:green")
+            tick.set_fontweight("bold")
         bars.set_yticks([0, 0.5, 1])
         if col == 0:
             bars.set_ylabel("probability", fontsize=7)
@@ -282,7 +288,8 @@ def show_probabilities(images, probabilities, labels, ncols: int = 6, size: floa
             bars.set_xlabel("digit", fontsize=7)
     if title:
         fig.suptitle(title)
-    return _done(fig)
+    plt.close(fig)  # constrained layout, not _done's tight_layout: it spaces the nested grids
+    return fig
 
 
 def plot_histories(histories: dict, figsize=(10, 3.8)):

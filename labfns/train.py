@@ -28,7 +28,7 @@ from .checks import (
     check_seed,
 )
 
-__all__ = ["History", "fit", "evaluate", "predict", "get_device"]
+__all__ = ["History", "fit", "evaluate", "predict", "get_device", "confusion_matrix"]
 
 EVAL_BATCH = 8192  # evaluation needs no gradients, so it can use far larger batches than training
 CUDA_GRAPHS = True  # on a GPU, replay each training step as a CUDA graph (labfns/cuda_graph.py)
@@ -335,3 +335,20 @@ def predict(model: nn.Module, images: torch.Tensor, device=None) -> torch.Tensor
     check_model(model)
     check_model_input(images)
     return torch.cat([torch.softmax(out, dim=1).cpu() for out, _ in _batches(model, images, device)])
+
+
+def confusion_matrix(labels: torch.Tensor, predicted: torch.Tensor, n_classes: int = 10) -> torch.Tensor:
+    """The confusion matrix (chapter 6): ``counts[i, j]`` is the number of images of true class ``i`` that
+    were predicted as class ``j``. Rows are the true classes, columns the predicted ones; the diagonal holds
+    the correct predictions, and each row adds up to the number of images of that class.
+
+    ``labels`` and ``predicted`` are 1-d integer tensors of class numbers in 0..n_classes-1, one per image
+    (``predicted`` is ``labfns.predict(model, x).argmax(dim=1)``). Returns an n_classes×n_classes int64 tensor.
+    """
+    from .checks import check_labels, check_positive_int
+
+    check_positive_int("n_classes", n_classes)
+    check_labels(labels, n_classes=n_classes)
+    check_labels(predicted, len(labels), n_classes, name="predicted", rows="labels")
+    pairs = labels.long().cpu() * n_classes + predicted.long().cpu()
+    return torch.bincount(pairs, minlength=n_classes * n_classes).reshape(n_classes, n_classes)

@@ -314,3 +314,32 @@ def test_get_device_explains_itself():
         with pytest.raises(ValueError, match="no Apple GPU"):
             labfns.get_device("mps")
     assert labfns.get_device(torch.device("cpu")) == torch.device("cpu")
+
+
+def test_confusion_matrix_counts_true_by_predicted():
+    labels = torch.tensor([0, 0, 1, 2, 2, 2])
+    predicted = torch.tensor([0, 1, 1, 2, 0, 2])
+    counts = labfns.confusion_matrix(labels, predicted, n_classes=3)
+    assert counts.tolist() == [[1, 1, 0], [0, 1, 0], [1, 0, 2]]
+    assert counts.dtype == torch.int64
+    assert counts.sum(dim=1).tolist() == torch.bincount(labels, minlength=3).tolist()
+    assert counts.trace() == (labels == predicted).sum()
+    assert labfns.confusion_matrix(labels, predicted).shape == (10, 10)
+    with pytest.raises(ValueError, match="same length"):
+        labfns.confusion_matrix(labels, predicted[:-1])
+    with pytest.raises(ValueError, match="0..2"):
+        labfns.confusion_matrix(labels, predicted + 1, n_classes=3)
+    with pytest.raises(TypeError, match="integers"):
+        labfns.confusion_matrix(labels, predicted.float())
+
+
+def test_logistic_net_trains_with_the_same_fit(tiny):
+    images, labels = tiny
+    labfns.set_seed(0)
+    model = labfns.LogisticNet()
+    assert labfns.count_parameters(model) == 785 * 10
+    assert model(images).shape == (200, 10) and model(images.flatten(1)).shape == (200, 10)
+    history = labfns.fit(model, images, labels, epochs=3, batch_size=32, lr=1e-2, verbose=False)
+    assert history[-1]["valid_acc"] == 1.0
+    with pytest.raises(ValueError, match="N×28×28 or N×784"):
+        model(images[:, :20])
