@@ -28,6 +28,7 @@ from .model import (
 from .plots import (
     plot_activations,
     plot_confusion,
+    plot_histories,
     plot_history,
     show_digits,
     show_probabilities,
@@ -60,6 +61,7 @@ __all__ = [
     "load_weights_js",
     "plot_activations",
     "plot_confusion",
+    "plot_histories",
     "plot_history",
     "predict",
     "save",
