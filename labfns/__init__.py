@@ -1,9 +1,10 @@
 """labfns: the functions the book's chapters call, for ISLR2 section 10.2, "Multilayer Neural Networks".
 
-One module per idea: ``data`` (loading MNIST), ``model`` (the slides' network), ``train`` (the fit loop,
+One module per idea: ``book`` (glue for the prose), ``data`` (loading MNIST), ``model`` (the slides' network), ``train`` (the fit loop,
 evaluation, prediction), ``plots`` (pictures) and ``maths`` (the slides' equations by hand).
 """
 
+from .book import glue
 from .data import (
     FASHION_CLASSES,
     DataError,
@@ -54,6 +55,7 @@ __all__ = [
     "export_weights_js",
     "fit",
     "get_device",
+    "glue",
     "install_idx_files",
     "load",
     "load_fashion_mnist",
