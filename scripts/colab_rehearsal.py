@@ -3,7 +3,7 @@
     python scripts/colab_rehearsal.py                       # every book/*.ipynb
     python scripts/colab_rehearsal.py book/01_mnist.ipynb   # some of them
 
-What it does, as Colab would after the setup cell: installs ``labfns[colab]`` from this repository's git
+What it does, as Colab would after the setup cell: installs ``labfns`` from this repository's git
 history at ``colab_labfns_ref`` (_config.yml) into a temporary folder, with the same pip requirement the
 setup cell uses (``git+file://`` instead of GitHub), and runs each notebook from another temporary folder,
 with no LABFNS_DATA, so labfns finds neither the checkout nor its data and uses ``./data``. The data are
@@ -37,7 +37,7 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory(prefix="colab-rehearsal-") as tmp:
         tmp = Path(tmp)
         site, work = tmp / "site", tmp / "content"
-        requirement = f"labfns[colab] @ git+file://{ROOT}@{ref}"
+        requirement = f"labfns @ git+file://{ROOT}@{ref}"
         print(f"pip install --no-deps {requirement}", flush=True)
         subprocess.run(
             [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), requirement],

@@ -38,7 +38,7 @@ SETUP = '''# Setup for Google Colab: install labfns, this book's functions, from
 import sys
 
 if "google.colab" in sys.modules:
-    %pip install -q "labfns[colab] @ git+{url}@{ref}"'''
+    %pip install -q "labfns @ git+{url}@{ref}"'''
 
 # What a setup cell's install line looks like, to read the URL and ref back out of a notebook.
 INSTALL_RE = re.compile(r'%pip install -q "labfns(?:\[colab\])? @ git\+(?P<url>[^@"\s]+)@(?P<ref>[^"\s]+)"')

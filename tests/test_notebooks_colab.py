@@ -36,9 +36,9 @@ FIX = "run `python scripts/sync_colab_cell.py`"
 REPIN = "commit labfns, then run `python scripts/sync_colab_cell.py --ref HEAD` and commit"
 
 # Top-level modules the chapters may import in Colab: what Colab's runtime already has, and what the setup
-# cell installs (labfns and its "colab" extra, myst_nb). Anything else would need a step a reader can't guess.
+# cell installs (labfns; its glue stands in for myst_nb's there). Anything else would need a step a reader can't guess.
 COLAB_HAS = {"torch", "torchvision", "numpy", "pandas", "matplotlib", "sklearn", "scipy", "PIL", "IPython"}
-SETUP_INSTALLS = {"labfns", "myst_nb"}
+SETUP_INSTALLS = {"labfns"}
 
 
 def _ids(paths):
@@ -115,7 +115,8 @@ def test_labfns_at_the_ref_is_this_labfns():
     project_here = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     project_at_ref = tomllib.loads(_git("show", f"{REF}:pyproject.toml").stdout)["project"]
     assert project_here == project_at_ref, f"pyproject.toml [project] changed since {REF}; {REPIN}"
-    assert "colab" in project_here.get("optional-dependencies", {}), "the setup cell installs labfns[colab]"
+    pinned = [d for d in project_here["dependencies"] if "==" in d]
+    assert not pinned, f"labfns must not pin what Colab brings (it would replace Colab's own): {pinned}"
 
 
 def _imports(source: str) -> set[str]:
@@ -136,10 +137,5 @@ def test_chapter_imports_only_what_colab_has(path):
     missing = imported - COLAB_HAS - SETUP_INSTALLS - set(sys.stdlib_module_names)
     assert not missing, (
         f"{path.name} imports {sorted(missing)}, which Colab lacks and the setup cell does not install "
-        "(add them to labfns' 'colab' extra in pyproject.toml, or to COLAB_HAS if Colab has them)"
+        "(make labfns provide them, or add them to COLAB_HAS if Colab has them)"
     )
-
-
-def test_colab_extra_covers_what_the_setup_cell_promises():
-    extra = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]["colab"]
-    assert any(req.replace("_", "-").startswith("myst-nb") for req in extra)
