@@ -22,7 +22,11 @@ def execute(path: Path, cwd: Path | None = None) -> float:
     nb = nbformat.read(path, as_version=4)
     start = time.perf_counter()
     NotebookClient(
-        nb, timeout=1200, kernel_name="python3", resources={"metadata": {"path": str(cwd or path.parent)}}
+        nb,
+        timeout=1200,
+        kernel_name="python3",
+        record_timing=False,  # no timestamps in the cells' metadata: the notebooks' diffs stay readable
+        resources={"metadata": {"path": str(cwd or path.parent)}},
     ).execute()
     seconds = time.perf_counter() - start
     nbformat.write(nb, path)
