@@ -122,7 +122,7 @@ def check_idx_files(folder: str | os.PathLike, files: dict = MNIST_FILES, md5: b
         if actual != size:
             raise DataError(
                 f"{path} has {actual:,} bytes, expected {size:,}: the file is truncated or is not "
-                f"the MNIST file of that name. Delete it and fetch it again."
+                "the IDX file of that name. Delete it and fetch it again."
             )
         if md5:
             h = hashlib.md5(path.read_bytes()).hexdigest()

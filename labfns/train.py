@@ -312,9 +312,10 @@ def _batches(model: nn.Module, images: torch.Tensor, device):
     """The network's outputs Z for ``images``, in large batches, without gradients, dropout off."""
     dev = get_device(device) if device is not None else next(model.parameters()).device
     model.to(dev).eval()
+    dtype = next(model.parameters()).dtype
     with torch.inference_mode():
         for i in range(0, len(images), EVAL_BATCH):
-            yield model(images[i : i + EVAL_BATCH].to(dev, next(model.parameters()).dtype)), i
+            yield model(images[i : i + EVAL_BATCH].to(dev, dtype)), i
 
 
 def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, device=None) -> dict:
