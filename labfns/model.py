@@ -47,8 +47,10 @@ class Dropout(nn.Dropout):
             return x
         if self.p == 1:  # every unit dropped (and 1/(1 − p) undefined)
             return torch.zeros_like(x)
-        keep = torch.rand_like(x) >= self.p
-        return x * keep * (1.0 / (1.0 - self.p))
+        # One float mask, 0 for a dropped unit and 1/(1 − p) for a kept one, built in place in the buffer
+        # torch.rand filled: one multiplication applies it (and, in backward, its gradient).
+        mask = torch.rand_like(x).ge_(self.p).mul_(1.0 / (1.0 - self.p))
+        return x * mask
 
 
 class MNISTNet(nn.Module):

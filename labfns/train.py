@@ -145,9 +145,11 @@ def _log(epoch: int, epochs: int, row: dict) -> None:
 class TrainStep:
     """One step of minibatch gradient descent on ``x[idx]``, ``y[idx]`` (chapter 5, "The loop inside fit").
 
-    Forward, loss, backward, update. The batch's summed loss and number of correct predictions are added
-    to ``loss_sum`` and ``correct``, which stay on the device: an ``.item()`` here would make every step
-    wait for the previous one. ``fit`` reads them once per epoch.
+    Forward, loss, backward, update. The batch's rows are taken with ``torch.index_select``, the same
+    numbers as ``x[idx]`` but copied a whole row (image) at a time, which is faster on a CPU. The batch's
+    summed loss and number of correct predictions are added to ``loss_sum`` and ``correct``, which stay on
+    the device: an ``.item()`` here would make every step wait for the previous one. ``fit`` reads them
+    once per epoch.
     """
 
     zero_to_none = True
@@ -162,7 +164,7 @@ class TrainStep:
         self.correct.zero_()
 
     def __call__(self, idx):
-        xb, yb = self.x[idx], self.y[idx]
+        xb, yb = self.x.index_select(0, idx), self.y.index_select(0, idx)
         out = self.model(xb)
         loss = F.cross_entropy(out, yb)
         self.opt.zero_grad(set_to_none=self.zero_to_none)

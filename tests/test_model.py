@@ -55,6 +55,16 @@ def test_dropout_zeroes_a_share_p_and_rescales():
     assert isinstance(drop, torch.nn.Dropout)
 
 
+def test_dropout_gradient_is_the_mask():
+    # backward passes the gradient through the kept units, scaled by 1/(1 − p), and zero through the dropped
+    torch.manual_seed(1)
+    x = (torch.rand(64, 50) + 0.5).requires_grad_()  # no zeros: a zero output means a dropped unit
+    y = labfns.Dropout(p=0.3).train()(x)
+    y.sum().backward()
+    assert torch.equal(x.grad, (y != 0).float() / 0.7)
+    assert torch.allclose(y, x.detach() * x.grad)
+
+
 def trained(tiny):
     images, labels = tiny
     labfns.set_seed(0)
