@@ -101,6 +101,38 @@ def test_load_mnist_reads_torchvision_layout(tmp_path, fake_files):
     assert test_images.shape == (5, 28, 28)
 
 
+def test_direct_read_equals_torchvision(tmp_path, fake_files):
+    # With all four files present, load_mnist reads them itself; torchvision's MNIST gives the same tensors.
+    from torchvision.datasets import MNIST
+
+    write_idx(tmp_path / "MNIST" / "raw", "train", 9, labels=[3, 1, 4, 1, 5, 9, 2, 6, 5])
+    write_idx(tmp_path / "MNIST" / "raw", "t10k", 4)
+    fake_files(tmp_path / "MNIST" / "raw")
+    for split in ("train", "test"):
+        images, labels = labfns.load_mnist(split, root=tmp_path)
+        ds = MNIST(str(tmp_path), train=split == "train")
+        assert torch.equal(images, ds.data.float() / 255) and torch.equal(labels, ds.targets)
+    assert data._read_idx(tmp_path / "MNIST" / "raw" / "train-images-idx3-ubyte").shape == (9, 28, 28)
+
+
+def test_direct_read_does_not_import_torchvision(tmp_path):
+    import subprocess
+    import sys
+
+    write_idx(tmp_path / "MNIST" / "raw", "train", 3)
+    write_idx(tmp_path / "MNIST" / "raw", "t10k", 2)
+    code = (
+        "import sys, hashlib, pathlib, labfns; from labfns import data\n"
+        f"raw = pathlib.Path({str(tmp_path)!r}) / 'MNIST' / 'raw'\n"
+        "data.MNIST_FILES = {p.name: (p.stat().st_size, hashlib.md5(p.read_bytes()).hexdigest()) "
+        "for p in raw.iterdir()}\n"
+        f"x, y = labfns.load_mnist('train', root={str(tmp_path)!r})\n"
+        "print(tuple(x.shape), 'torchvision' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "(3, 28, 28) False"
+
+
 def test_missing_files_offline_names_folder_and_files(tmp_path, capsys):
     # torchvision's own download code runs, and fails as it does offline (see the no_network fixture)
     with pytest.raises(labfns.DataError) as err:
