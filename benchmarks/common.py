@@ -1,6 +1,5 @@
 """What the benchmarks share: the two ways of training one epoch, and the FLOP bound."""
 
-import statistics
 import time
 
 import torch
@@ -18,10 +17,6 @@ FLOPS_PER_IMAGE = 6 * 235_146  # forward 2 and backward 4 floating-point operati
 def sync(device):
     if torch.device(device).type == "cuda":
         torch.cuda.synchronize()
-
-
-def median_seconds(fn, repeats):
-    return statistics.median(fn() for _ in range(repeats))
 
 
 def labfns_fit(images, labels, device, epochs=1):
