@@ -73,6 +73,18 @@ def test_show_weights_one_panel_per_row_with_a_shared_scale():
         labfns.show_weights(w, titles=["a"])
 
 
+def test_show_weights_without_titles_tiles_the_panels_into_one_image():
+    w = torch.randn(7, 784)
+    fig = labfns.show_weights(w, ncols=3, title="seven units")
+    [image] = [im for ax in fig.axes for im in ax.get_images()]
+    tiles = image.get_array()
+    assert tiles.shape == (3 * 30 - 2, 3 * 30 - 2)  # 3 rows × 3 columns of 28×28, 2 pixels apart
+    assert torch.equal(torch.as_tensor(tiles[30:58, 0:28].data), w[3].reshape(28, 28))  # row 1, column 0
+    assert tiles.mask[28:30].all() and tiles.mask[60:, 30:].all()  # the gaps and the two empty panels
+    assert image.get_clim() == (-float(w.abs().max()), float(w.abs().max()))
+    assert fig._suptitle.get_text() == "seven units"
+
+
 def test_plot_confusion_labels_every_cell_and_is_closed():
     import matplotlib.pyplot as plt
 
