@@ -1,8 +1,10 @@
 """Loading MNIST (chapter 1, "The data").
 
 The slides load the digits with ``mnist_dataset(root = ".", download = TRUE)`` and rescale them with
-``torch_div(255)``. :func:`load_mnist` does the same through ``torchvision.datasets.MNIST`` and returns two
-in-memory tensors, which is all the rest of the book needs: 60,000 training images fit in 188 MB as float32.
+``torch_div(255)``. :func:`load_mnist` does the same and returns two in-memory tensors, which is all the
+rest of the book needs: 60,000 training images fit in 188 MB as float32. It reads the IDX files itself when
+all four are present, and otherwise goes through ``torchvision.datasets.MNIST``, which downloads them; both
+give the same tensors.
 
 Where the files live (the *data root*): the ``root`` argument, else the environment variable
 ``LABFNS_DATA``, else ``data/`` at the repository root. torchvision keeps the four IDX files in
