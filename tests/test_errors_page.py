@@ -109,26 +109,25 @@ def read_only_without_files(tmp_path, monkeypatch):
     labfns.load_mnist("train", root=tmp_path / "data")
 
 
-def truncated(tmp_path, monkeypatch):
+def _load_with_test_labels(tmp_path, content: bytes):
+    """Load the test split from a data folder whose only file is t10k-labels-idx1-ubyte = ``content``."""
     raw = tmp_path / "data" / "MNIST" / "raw"
     raw.mkdir(parents=True)
-    (raw / "t10k-labels-idx1-ubyte").write_bytes(bytes([0, 0, 8, 1]) + bytes(100))
+    (raw / "t10k-labels-idx1-ubyte").write_bytes(content)
     labfns.load_mnist("test", root=tmp_path / "data")
+
+
+def truncated(tmp_path, monkeypatch):
+    _load_with_test_labels(tmp_path, bytes([0, 0, 8, 1]) + bytes(100))
 
 
 def still_gzipped(tmp_path, monkeypatch):
-    raw = tmp_path / "data" / "MNIST" / "raw"
-    raw.mkdir(parents=True)
     labels = bytes([0, 0, 8, 1]) + (10_000).to_bytes(4, "big") + bytes(i % 10 for i in range(10_000))
-    (raw / "t10k-labels-idx1-ubyte").write_bytes(gzip.compress(labels, mtime=0))  # renamed, not unpacked
-    labfns.load_mnist("test", root=tmp_path / "data")
+    _load_with_test_labels(tmp_path, gzip.compress(labels, mtime=0))  # renamed, not unpacked
 
 
 def corrupted(tmp_path, monkeypatch):
-    raw = tmp_path / "data" / "MNIST" / "raw"
-    raw.mkdir(parents=True)
-    (raw / "t10k-labels-idx1-ubyte").write_bytes(bytes([0, 0, 8, 1]) + bytes(10_004))
-    labfns.load_mnist("test", root=tmp_path / "data")
+    _load_with_test_labels(tmp_path, bytes([0, 0, 8, 1]) + bytes(10_004))
 
 
 def path_with_spaces(tmp_path, monkeypatch):
