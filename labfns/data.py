@@ -166,7 +166,13 @@ def install_idx_files(
     return raw
 
 
-def _load_torchvision(cls, split: str, root: Path, files: dict, dataset: str):
+def _load(dataset: str, split: str, root: Path, files: dict):
+    """``(images, labels)`` of one split of ``dataset`` ("MNIST" or "FashionMNIST").
+
+    The files present are checked first. When all four are there, the split's two are read straight from
+    disk; otherwise torchvision's dataset class of that name downloads them (:func:`_download`). Both give
+    the same tensors; reading the files directly only saves importing torchvision (about a second).
+    """
     if split == "validation" or split == "valid":
         raise ValueError(
             f"split must be 'train' or 'test', got {split!r}; for a validation set, "
@@ -175,12 +181,33 @@ def _load_torchvision(cls, split: str, root: Path, files: dict, dataset: str):
     check_choice("split", split, ("train", "test"))
     raw = root / dataset / "raw"
     check_idx_files(raw, files)
+    if not all((raw / name).exists() for name in files):
+        return _download(dataset, split, root, raw, files)
+    prefix = "train" if split == "train" else "t10k"
+    images = _read_idx(raw / f"{prefix}-images-idx3-ubyte").to(torch.float32).div_(255)  # torch_div(255)
+    labels = _read_idx(raw / f"{prefix}-labels-idx1-ubyte").to(torch.int64)
+    return images, labels
+
+
+def _read_idx(path: Path) -> torch.Tensor:
+    """An IDX file as a uint8 tensor: 4 magic bytes (the last one is the number of dimensions), then each
+    dimension's size as a big-endian 4-byte integer, then the values, one byte each (chapter 1)."""
+    data = bytearray(path.read_bytes())
+    ndim = data[3]
+    shape = struct.unpack(f">{ndim}I", data[4 : 4 + 4 * ndim])
+    return torch.frombuffer(data, dtype=torch.uint8, offset=4 + 4 * ndim).reshape(shape)
+
+
+def _download(dataset: str, split: str, root: Path, raw: Path, files: dict):
+    """Files are missing: let ``torchvision.datasets.<dataset>`` download them, or say how to get them."""
+    import torchvision.datasets
+
     # Some torchvision versions print each failed mirror ("Failed to download (trying next)") to stdout
     # before raising: hold that back, so that offline the reader sees only the message below.
     said = io.StringIO()
     try:
         with contextlib.redirect_stdout(said):
-            ds = cls(str(root), train=(split == "train"), download=True)
+            ds = getattr(torchvision.datasets, dataset)(str(root), train=(split == "train"), download=True)
     except (OSError, RuntimeError) as e:  # no network, unwritable folder, failed download
         reason = next((line for line in reversed(str(e).splitlines()) if line.strip()), "")
         read_only = isinstance(e, PermissionError) or not _writable(raw)
@@ -197,38 +224,13 @@ def _load_torchvision(cls, split: str, root: Path, files: dict, dataset: str):
     return images, labels
 
 
-def _read_idx(path: Path) -> torch.Tensor:
-    """An IDX file as a uint8 tensor: 4 magic bytes (the last one is the number of dimensions), then each
-    dimension's size as a big-endian 4-byte integer, then the values, one byte each (chapter 1)."""
-    data = bytearray(path.read_bytes())
-    ndim = data[3]
-    shape = struct.unpack(f">{ndim}I", data[4 : 4 + 4 * ndim])
-    return torch.frombuffer(data, dtype=torch.uint8, offset=4 + 4 * ndim).reshape(shape)
-
-
-def _load(cls_name: str, split: str, root: Path, files: dict, dataset: str):
-    """``(images, labels)`` of one split: read straight from the IDX files when all four are there (they
-    have just been checked), else through torchvision's dataset class, which downloads them. Both give the
-    same tensors; reading the files directly only saves importing torchvision (about a second)."""
-    raw = root / dataset / "raw"
-    prefix = "train" if split == "train" else "t10k"
-    if split in ("train", "test") and all((raw / name).exists() for name in files):
-        check_idx_files(raw, files)
-        images = _read_idx(raw / f"{prefix}-images-idx3-ubyte").to(torch.float32).div_(255)
-        labels = _read_idx(raw / f"{prefix}-labels-idx1-ubyte").to(torch.int64)
-        return images, labels
-    import torchvision.datasets
-
-    return _load_torchvision(getattr(torchvision.datasets, cls_name), split, root, files, dataset)
-
-
 def load_mnist(split: str = "train", root: str | os.PathLike | None = None):
     """Load MNIST as in-memory tensors (chapter 1).
 
     Returns ``(images, labels)``: ``images`` float32 of shape N×28×28 scaled to [0, 1], ``labels`` int64 in
     0–9; N = 60,000 for ``split="train"`` and 10,000 for ``split="test"``.
     """
-    return _load("MNIST", split, data_root(root), MNIST_FILES, "MNIST")
+    return _load("MNIST", split, data_root(root), MNIST_FILES)
 
 
 # Fashion-MNIST (chapter 9): Zalando's 28×28 grey images of clothing, in the same IDX format and with the
@@ -267,4 +269,4 @@ def load_fashion_mnist(split: str = "train", root: str | os.PathLike | None = No
     live in ``<root>/FashionMNIST/raw/``; offline, ``install_idx_files(gz_folder, dataset="FashionMNIST")``
     puts them there (``scripts/seed_data.py`` does it from Debian's ``dataset-fashion-mnist`` package).
     """
-    return _load("FashionMNIST", split, data_root(root), FASHION_MNIST_FILES, "FashionMNIST")
+    return _load("FashionMNIST", split, data_root(root), FASHION_MNIST_FILES)
