@@ -1,4 +1,4 @@
-"""The trained network for the reader's browser: the "Draw a digit" page (chapter 12).
+"""The trained network for the reader's browser: the "Draw a digit" page (chapter 15).
 
 :func:`export_weights_js` writes a network's weights, and optionally a few digits with their labels, as a
 JavaScript file that sets one global, ``window.MNIST_NET``. The page loads it with a ``<script>`` tag, so it
@@ -27,7 +27,7 @@ __all__ = ["export_weights_js", "load_weights_js"]
 GLOBAL = "MNIST_NET"
 PREFIX = f"window.{GLOBAL} = "
 HEADER = (
-    "// Written by labfns.export_weights_js (book/12_draw_a_digit.ipynb); do not edit by hand.\n"
+    "// Written by labfns.export_weights_js (book/15_draw_a_digit.ipynb); do not edit by hand.\n"
     "// The trained network for the Draw a digit page: float32 little-endian arrays and uint8 digits in base64.\n"
 )
 
@@ -54,7 +54,7 @@ def _linear_layers(model: nn.Module) -> list[tuple[str, nn.Linear]]:
 
 def export_weights_js(model: nn.Module, path, *, digits=None, labels=None) -> dict:
     """Write ``model``'s linear layers (and ``digits`` with ``labels``, if given) to the JavaScript file
-    ``path`` as ``window.MNIST_NET = {...};`` (chapter 12, "Draw a digit").
+    ``path`` as ``window.MNIST_NET = {...};`` (chapter 15, "Draw a digit").
 
     ``digits`` are N×28×28 (or N×784) grey levels in [0, 1], ``labels`` their N class numbers; the grey
     levels are stored as bytes, round(255 x), which is exact for MNIST's own images. Returns a summary:

@@ -38,7 +38,7 @@ __all__ = [
 
 
 class Dropout(nn.Dropout):
-    """Dropout (chapter 5): in training, zero each unit with probability ``p`` and scale the rest by
+    """Dropout (chapter 8): in training, zero each unit with probability ``p`` and scale the rest by
     1/(1 − p); in evaluation, do nothing. The same as ``nn.Dropout``, but the mask is drawn with
     ``torch.rand``, which on a CPU costs a fraction of ``nn.Dropout``'s ``bernoulli_`` (benchmarks/)."""
 
@@ -217,7 +217,7 @@ def _check_same_layers(model: nn.Module, state: dict, path: Path) -> None:
 
 class LogisticNet(nn.Module):
     """Multinomial logistic regression as a network with no hidden layer: Z = B'X, 7,850 parameters
-    (chapter 7, ISLR2 Table 10.1).
+    (chapter 10, ISLR2 Table 10.1).
 
     The ten linear outputs Z_0, ..., Z_9 of equation (3) computed straight from the p = 784 pixels, with no
     hidden layer in between; softmax and the cross-entropy loss then make it multinomial logistic regression.

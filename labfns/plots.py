@@ -30,7 +30,7 @@ def _done(fig):
 
 
 def plot_history(history, figsize=(9, 3.5)):
-    """Loss and accuracy by epoch, train and valid: the analogue of luz's ``plot(fitted)`` (chapter 5)."""
+    """Loss and accuracy by epoch, train and valid: the analogue of luz's ``plot(fitted)`` (chapter 8)."""
     from .train import History
 
     if not isinstance(history, History):
@@ -134,7 +134,7 @@ def show_weights(weights, titles=None, ncols: int = 8, size: float = 1.4, title=
 
     Red is a positive weight (ink there raises the unit), blue a negative one, white zero; one colour scale
     is shared by all panels so they can be compared. Without ``titles``, the panels are tiled into one
-    picture, separated by grey lines (chapter 8 shows all 256 units: one picture draws in a fraction of the
+    picture, separated by grey lines (chapter 11 shows all 256 units: one picture draws in a fraction of the
     time 256 separate panels take).
     """
     w = torch.as_tensor(weights).detach().float().cpu()
@@ -192,12 +192,12 @@ def _weight_mosaic(w, nrows: int, ncols: int, size: float, limit: float, title):
 
 
 def plot_confusion(counts, figsize=(6.5, 5.5), title=None, class_names=None):
-    """A confusion matrix as a picture (chapter 6): true digit down, predicted digit across, each cell
+    """A confusion matrix as a picture (chapter 9): true digit down, predicted digit across, each cell
     labelled with its count. The off-diagonal cells, the mistakes, are coloured by how many there are; the
     diagonal, the correct predictions, is grey (it would swamp the colour scale).
 
     ``counts`` is the K×K matrix that :func:`labfns.confusion_matrix` returns. ``class_names`` (K names,
-    such as :data:`labfns.FASHION_CLASSES` in chapter 9) labels the rows and columns instead of 0..K-1.
+    such as :data:`labfns.FASHION_CLASSES` in chapter 12) labels the rows and columns instead of 0..K-1.
     """
     counts = torch.as_tensor(counts)
     if counts.ndim != 2 or counts.shape[0] != counts.shape[1] or counts.numel() == 0:
@@ -249,7 +249,7 @@ def plot_confusion(counts, figsize=(6.5, 5.5), title=None, class_names=None):
 
 
 def show_probabilities(images, probabilities, labels, ncols: int = 6, size: float = 1.6, title=None):
-    """Digits, each above a bar chart of its ten predicted probabilities f_m(X) (chapter 6).
+    """Digits, each above a bar chart of its ten predicted probabilities f_m(X) (chapter 9).
 
     The title reads ``true 4, said 9`` for a mistake (in red) or ``true 4`` when right. The bar of the
     predicted class is red when wrong (blue when right); the true class's bar is green when it is not the
@@ -315,7 +315,7 @@ def show_probabilities(images, probabilities, labels, ncols: int = 6, size: floa
 
 
 def plot_histories(histories: dict, figsize=(10, 3.8)):
-    """Several training runs side by side (chapters 9 and 10): loss and accuracy by epoch, one colour per
+    """Several training runs side by side (chapters 12 and 10): loss and accuracy by epoch, one colour per
     run, training solid and validation dashed. ``histories`` maps a run's name to the :class:`History`
     that ``fit`` returned, e.g. ``{"lr = 0.01": h1, "lr = 0.001": h2}``.
     """

@@ -1,4 +1,4 @@
-"""Training and evaluating: the R lab's ``setup(...) %>% fit(...)`` in one readable loop (chapter 5).
+"""Training and evaluating: the R lab's ``setup(...) %>% fit(...)`` in one readable loop (chapter 8).
 
 The slides set up the model with the cross-entropy loss, RMSprop and an accuracy metric, then call
 ``fit(data, epochs = 10, valid_data = 0.2, dataloader_options = list(batch_size = 256))``. :func:`fit`
@@ -143,7 +143,7 @@ def _log(epoch: int, epochs: int, row: dict) -> None:
 
 
 class TrainStep:
-    """One step of minibatch gradient descent on ``x[idx]``, ``y[idx]`` (chapter 5, "The loop inside fit").
+    """One step of minibatch gradient descent on ``x[idx]``, ``y[idx]`` (chapter 8, "The loop inside fit").
 
     Forward, loss, backward, update. The batch's rows are taken with ``torch.index_select``, the same
     numbers as ``x[idx]`` but copied a whole row (image) at a time, which is faster on a CPU. The batch's
@@ -190,7 +190,7 @@ def fit(
     verbose: bool = True,
     on_epoch_end=None,
 ) -> History:
-    """Train ``model`` with the cross-entropy loss, as the slides' ``setup`` + ``fit`` do (chapter 5).
+    """Train ``model`` with the cross-entropy loss, as the slides' ``setup`` + ``fit`` do (chapter 8).
 
     ``valid`` of the images (chosen at random) are held out and scored after each epoch; the rest are
     shuffled afresh each epoch and cut into batches of ``batch_size``. ``optimizer`` is an optimizer class;
@@ -341,7 +341,7 @@ def predict(model: nn.Module, images: torch.Tensor, device=None) -> torch.Tensor
 
 
 def confusion_matrix(labels: torch.Tensor, predicted: torch.Tensor, n_classes: int = 10) -> torch.Tensor:
-    """The confusion matrix (chapter 6): ``counts[i, j]`` is the number of images of true class ``i`` that
+    """The confusion matrix (chapter 9): ``counts[i, j]`` is the number of images of true class ``i`` that
     were predicted as class ``j``. Rows are the true classes, columns the predicted ones; the diagonal holds
     the correct predictions, and each row adds up to the number of images of that class.
 

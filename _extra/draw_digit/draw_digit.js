@@ -1,6 +1,6 @@
 /* Draw a digit: the book's trained 784-256-128-10 network, running in the reader's browser.
 
-   book/12_draw_a_digit.ipynb trains the network and writes its weights, with 100 test digits, to
+   book/15_draw_a_digit.ipynb trains the network and writes its weights, with 100 test digits, to
    mnist_net.js beside this file (window.MNIST_NET, written by labfns.export_weights_js). This file
    turns the element with id "draw-digit" into a drawing pad and shows what the network makes of it.
    Plain JavaScript: no framework, no server, no network request. The forward pass is the chapter's
