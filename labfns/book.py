@@ -1,19 +1,25 @@
-"""Numbers for the book's prose (every chapter): myst-nb's ``glue`` where it is installed, else a stand-in.
+"""Small helpers for the chapters themselves (every chapter): numbers for the prose, checks, figures.
 
-A chapter puts a computed number into its text with ``glue("name", value, display=False)`` in a code cell
-and ``{glue:text}`name``` in its Markdown, so that no number is typed by hand. myst-nb, which does that,
-belongs to the book's build; Colab does not have it, and there the text is not rebuilt anyway. So there
-``glue`` only shows the value (when ``display=True``) and the chapter runs on.
+* :func:`glue` puts a computed number into the text: ``glue("name", value, display=False)`` in a code cell
+  and ``{glue:text}`name``` in the Markdown, so that no number is typed by hand. myst-nb, which does that,
+  belongs to the book's build; Colab does not have it, and there the text is not rebuilt anyway. So there
+  ``glue`` only shows the value (when ``display=True``) and the chapter runs on.
+* :func:`check_within` is the verdict that follows a cell whose numbers change with the machine: it prints a
+  line that is the same on every run, or raises when the number leaves its stated band.
+* :func:`close_figure` ends a cell that draws with matplotlib: the figure is shown once, as the cell's value.
+* :func:`lab_network` is the network every chapter after the lab starts from: the slides' settings, seeded.
 """
 
 from __future__ import annotations
+
+import numbers
 
 try:
     from myst_nb import glue as _myst_glue
 except ImportError:  # Colab, or any Jupyter without the book's tools
     _myst_glue = None
 
-__all__ = ["glue"]
+__all__ = ["glue", "check_within", "close_figure", "lab_network"]
 
 
 def glue(name: str, value, display: bool = True):
@@ -27,3 +33,55 @@ def glue(name: str, value, display: bool = True):
 
         show(value)
     return None
+
+
+def check_within(name: str, value, low, high) -> str:
+    """Check that ``low <= value <= high`` and print ``"<name> is within [low, high] ✓"``; raise a
+    ValueError naming the value and the band otherwise.
+
+    The printed line does not contain ``value``, which changes with the machine, so the tests (nbval) can
+    compare it exactly; the band is the stated tolerance (the chapters say where each band comes from).
+    Returns the printed line.
+    """
+    for what, x in (("value", value), ("low", low), ("high", high)):
+        if isinstance(x, bool) or not isinstance(x, numbers.Real):
+            raise TypeError(f"{what} must be a number, got {type(x).__name__} {x!r}")
+    if not low <= high:
+        raise ValueError(f"the band [{low}, {high}] is empty: low must be at most high")
+    if not low <= value <= high:  # NaN fails this too
+        raise ValueError(f"{name} = {value:.4g} is outside [{low}, {high}]")
+    line = f"{name} is within [{low}, {high}] ✓"
+    print(line)
+    return line
+
+
+def close_figure(fig):
+    """Lay ``fig`` out (``tight_layout``), close it, and return it: ending a notebook cell with
+    ``close_figure(fig)`` shows the figure exactly once, as the cell's value (an open figure would be drawn a
+    second time when the cell ends)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure
+
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib Figure (plt.subplots()[0]), got {type(fig).__name__}")
+    if not fig.get_constrained_layout():
+        fig.tight_layout()
+    plt.close(fig)
+    return fig
+
+
+def lab_network(images, labels, *, epochs: int = 10, lr=None, seed: int = 0, **fit_options):
+    """The slides' network trained with the lab's settings (chapter 8): ``set_seed(seed)``, ``MNISTNet()``,
+    then ``fit(model, images, labels, epochs=epochs, lr=lr, seed=seed, verbose=False, **fit_options)``.
+
+    Returns ``(model, history)``, the model in evaluation mode (dropout off). With the defaults it is the
+    network of the lab, weight for weight on the same machine.
+    """
+    from .model import MNISTNet, set_seed
+    from .train import fit
+
+    set_seed(seed)
+    model = MNISTNet()
+    fit_options.setdefault("verbose", False)
+    history = fit(model, images, labels, epochs=epochs, lr=lr, seed=seed, **fit_options)
+    return model.eval(), history
