@@ -8,7 +8,6 @@ import torch
 from common import N_TRAIN, dataloader_epoch, flop_bound, labfns_fit
 
 import labfns
-import labfns.train
 
 
 def main():
@@ -22,8 +21,7 @@ def main():
 
     rows = []
     for graphs in (False, True, True):
-        labfns.train.CUDA_GRAPHS = graphs
-        seconds, model = labfns_fit(images, labels, "cuda", epochs=10)
+        seconds, model = labfns_fit(images, labels, "cuda", epochs=10, cuda_graphs=graphs)
         acc = labfns.evaluate(model, test_x, test_y)["acc"]
         rows.append((f"labfns.fit, 10 epochs, CUDA graphs {'on' if graphs else 'off'}", seconds, acc))
     loader = dataloader_epoch("cuda")

@@ -19,17 +19,19 @@ def sync(device):
         torch.cuda.synchronize()
 
 
-def labfns_fit(images, labels, device, epochs=1):
+def labfns_fit(images, labels, device, epochs=1, cuda_graphs=None):
     """Seconds of ``labfns.fit`` for ``epochs`` epochs (its own per-epoch validation included)."""
     labfns.set_seed(0)
     model = labfns.MNISTNet()
-    history = labfns.fit(model, images, labels, epochs=epochs, verbose=False, device=device)
+    history = labfns.fit(
+        model, images, labels, epochs=epochs, verbose=False, device=device, cuda_graphs=cuda_graphs
+    )
     return history.seconds, model
 
 
 def dataloader_epoch(device):
     """One epoch the R lab's and ISLP's way: ToTensor converts one image at a time; DataLoader batches."""
-    dataset = MNIST(labfns.data_root(), train=True, transform=transforms.ToTensor())
+    dataset = MNIST(labfns.data.data_root(), train=True, transform=transforms.ToTensor())
     subset = Subset(dataset, torch.randperm(60_000, generator=torch.Generator().manual_seed(0))[:N_TRAIN])
     labfns.set_seed(0)
     model = labfns.MNISTNet().to(device)

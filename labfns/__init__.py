@@ -1,19 +1,15 @@
 """labfns: the functions the book's chapters call, for ISLR2 section 10.2, "Multilayer Neural Networks".
 
-One module per idea: ``book`` (glue for the prose), ``data`` (loading MNIST), ``model`` (the slides' network), ``train`` (the fit loop,
-evaluation, prediction), ``plots`` (pictures) and ``maths`` (the slides' equations by hand).
+One module per idea: ``data`` (loading MNIST), ``model`` (the slides' network), ``train`` (the loop that
+fits it, evaluation, prediction), ``plots`` (pictures), ``maths`` (the slides' equations by hand),
+``export`` (the network for the browser), ``book`` (helpers for the chapters' prose and checks); and the
+plumbing under them: ``checks`` (every argument check), ``files`` (writing files safely) and ``cuda_graph``
+(the GPU's fast path). What a reader calls is listed in ``__all__``; the plumbing stays in its module
+(``labfns.data.install_idx_files``, ``labfns.data.data_root``, ...).
 """
 
-from .book import glue
-from .data import (
-    FASHION_CLASSES,
-    DataError,
-    check_idx_files,
-    data_root,
-    install_idx_files,
-    load_fashion_mnist,
-    load_mnist,
-)
+from .book import check_within, close_figure, glue, lab_network
+from .data import FASHION_CLASSES, DataError, load_fashion_mnist, load_mnist
 from .export import export_weights_js, load_weights_js
 from .model import (
     Dropout,
@@ -35,9 +31,19 @@ from .plots import (
     show_probabilities,
     show_weights,
 )
-from .train import History, confusion_matrix, evaluate, fit, get_device, predict
+from .train import (
+    History,
+    confusion_matrix,
+    evaluate,
+    fit,
+    get_device,
+    predict,
+    split,
+    train_epoch,
+    train_step,
+)
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"  # the one place the version is written: pyproject.toml reads it from here
 
 __all__ = [
     "FASHION_CLASSES",
@@ -47,16 +53,16 @@ __all__ = [
     "LogisticNet",
     "MNISTNet",
     "ModelSummary",
-    "check_idx_files",
+    "check_within",
+    "close_figure",
     "confusion_matrix",
     "count_parameters",
-    "data_root",
     "evaluate",
     "export_weights_js",
     "fit",
     "get_device",
     "glue",
-    "install_idx_files",
+    "lab_network",
     "load",
     "load_fashion_mnist",
     "load_mnist",
@@ -71,5 +77,8 @@ __all__ = [
     "show_digits",
     "show_probabilities",
     "show_weights",
+    "split",
     "summary",
+    "train_epoch",
+    "train_step",
 ]

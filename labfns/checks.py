@@ -7,6 +7,8 @@ expected. The book's page "When things go wrong" (book/errors.md) lists them.
 
 from __future__ import annotations
 
+import inspect
+import math
 import numbers
 import os
 
@@ -28,6 +30,21 @@ __all__ = [
     "check_data",
     "check_features",
     "check_pictures",
+    "check_layer_sizes",
+    "check_optimizer",
+    "check_weight_decay",
+    "check_trainable",
+    "check_callback",
+    "check_cuda_graphs",
+    "model_outputs",
+    "check_weights_picture",
+    "check_counts",
+    "check_split",
+    "check_history",
+    "check_histories",
+    "check_probabilities",
+    "check_lengths",
+    "check_activations",
 ]
 
 
@@ -125,22 +142,35 @@ def check_tensor(name: str, x, *, ndim=None, floating: bool = False, integer: bo
         raise TypeError(f"{name} must hold integers (class numbers), got dtype {x.dtype}; use {name}.long()")
 
 
-def _all_finite(x: torch.Tensor) -> bool:
-    # One sum is far cheaper than an elementwise test; only when it is not finite, look closer.
-    return bool(torch.isfinite(x.sum())) or bool(torch.isfinite(x).all())
+def _range(x: torch.Tensor) -> tuple[float, float]:
+    """The smallest and largest value of ``x`` (NaN if there is one), without copying ``x``."""
+    return float(x.min()), float(x.max())
+
+
+# Grey levels scaled to [0, 1], or standardised ((x - mean) / sd: MNIST's lie within about ±3), are fine;
+# values beyond this are the 0-255 scale, on which the network trains to chance without any error.
+MAX_PIXEL = 10.0
 
 
 def check_model_input(images, name: str = "images") -> None:
-    """``images`` must be a non-empty finite floating-point tensor, N×28×28 or N×784 (scaled to [0, 1])."""
+    """``images`` must be a non-empty finite floating-point tensor, N×28×28 or N×784, of grey levels scaled
+    to [0, 1] (or standardised): not the 0-255 scale."""
     if not isinstance(images, torch.Tensor):
         raise TypeError(
             f"{name} must be a torch.Tensor (N×28×28 or N×784), got {type(images).__name__}; "
             "use torch.as_tensor(...) or labfns.load_mnist()"
         )
+    if images.dtype == torch.bool:
+        raise TypeError(
+            f"{name} must be floating point, got dtype torch.bool; use {name}.float() "
+            "(True becomes 1, full ink; False 0, blank)"
+        )
     if not images.is_floating_point():
+        if images.numel() and int(images.max()) <= 1:
+            raise TypeError(f"{name} must be floating point, got dtype {images.dtype}; use {name}.float()")
         raise TypeError(
             f"{name} must be floating point, got dtype {images.dtype}; "
-            "divide uint8 pixel values by 255 (the slides' torch_div(255)): images.float() / 255"
+            f"divide uint8 pixel values by 255 (the slides' torch_div(255)): {name}.float() / 255"
         )
     shape = tuple(images.shape)
     if not (images.ndim == 3 and shape[1:] == (28, 28)) and not (images.ndim == 2 and shape[1] == 784):
@@ -152,8 +182,30 @@ def check_model_input(images, name: str = "images") -> None:
         raise ValueError(f"{name} must have shape N×28×28 or N×784, got {shape}{hint}")
     if len(images) == 0:
         raise ValueError(f"{name} is empty (0 images)")
-    if not _all_finite(images):
+    lo, hi = _range(images)
+    if not (math.isfinite(lo) and math.isfinite(hi)):
         raise ValueError(f"{name} contains NaN or infinite values; every pixel must be a finite number")
+    if max(-lo, hi) > MAX_PIXEL:
+        raise ValueError(
+            f"{name} hold values from {lo:.3g} to {hi:.3g}, but the network expects grey levels scaled to "
+            f"[0, 1], as load_mnist returns them (the slides' torch_div(255)); on the 0-255 scale it "
+            f"trains to chance. Divide by 255: {name} / 255"
+        )
+
+
+def _label_hint(labels, name: str) -> str:
+    """What to do with labels that are not one class number per image (2-d, or not integers)."""
+    if labels.ndim == 2 and labels.shape[1] == 1:
+        return f"; one class per row? use {name}.squeeze(1)"
+    if labels.ndim == 2 and labels.numel():
+        rows = labels.double()
+        if bool(((rows == 0) | (rows == 1)).all()) and bool((rows.sum(dim=1) == 1).all()):
+            return f"; one-hot rows? use {name}.argmax(dim=1)"
+        if labels.is_floating_point() and bool((rows >= 0).all()):
+            ones = torch.ones(len(rows), dtype=torch.float64)
+            if torch.allclose(rows.sum(dim=1), ones, atol=1e-3):
+                return f"; probabilities, one row per image? use {name}.argmax(dim=1) for the classes"
+    return ""
 
 
 def check_labels(
@@ -166,13 +218,21 @@ def check_labels(
             "use torch.as_tensor(...)"
         )
     if labels.is_floating_point() or labels.dtype == torch.bool or labels.is_complex():
-        raise TypeError(
-            f"{name} must be integers (class numbers 0-{(n_classes or 10) - 1}), got dtype {labels.dtype}; "
-            f"use {name}.long()"
-        )
+        classes = f"class numbers 0-{(n_classes or 10) - 1}"
+        hint = _label_hint(labels, name)
+        if not hint and labels.dtype == torch.bool:
+            hint = f"; for two classes use {name}.long() (False is 0, True is 1)"
+        elif not hint and labels.is_floating_point() and labels.numel():
+            whole = bool((labels == labels.round()).all())
+            hint = f"; use {name}.long()" if whole else "; these are not whole numbers"
+        elif not hint:
+            hint = f"; use {name}.long()"
+        raise TypeError(f"{name} must be integers ({classes}), got dtype {labels.dtype}{hint}")
     if labels.ndim != 1:
-        hint = "; one-hot rows? use labels.argmax(dim=1)" if labels.ndim == 2 else ""
-        raise ValueError(f"{name} must be one-dimensional (N,), got shape {tuple(labels.shape)}{hint}")
+        raise ValueError(
+            f"{name} must be one-dimensional (N,), got shape {tuple(labels.shape)}"
+            + _label_hint(labels, name)
+        )
     if n is not None and len(labels) != n:
         raise ValueError(
             f"{rows} and {name} must have the same length, got {n} {rows} and {len(labels)} {name}"
@@ -238,3 +298,262 @@ def check_pictures(images, name: str = "images") -> None:
             f"{name} holds pixel values up to {int(x.max())} (dtype {x.dtype}); show_digits draws grey levels "
             f"in [0, 1]: use {name}.float() / 255"
         )
+    if x.is_floating_point():
+        lo, hi = _range(x.detach().double())
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            raise ValueError(f"{name} contains NaN or infinite values: nothing sensible to draw")
+        if hi > 1 + 1e-6:
+            fix = f"{name} / 255" if hi <= 255 else f"{name} / {name}.max()"
+            raise ValueError(
+                f"{name} holds grey levels up to {hi:.3g}; show_digits draws grey levels in [0, 1] "
+                f"(anything above 1 as full ink): use {fix}"
+            )
+        if lo < -1e-6:
+            raise ValueError(
+                f"{name} holds grey levels down to {lo:.3g} (standardised images?); show_digits draws grey "
+                f"levels in [0, 1]: use the images load_mnist returns, or (x - x.min()) / (x.max() - x.min())"
+            )
+
+
+def check_layer_sizes(hidden, dropout, n_inputs, n_classes) -> None:
+    """MNISTNet's arguments: two layer sizes K_1, K_2, two dropout rates in [0, 1], whole numbers ≥ 1."""
+    if not isinstance(hidden, (tuple, list)) or len(hidden) != 2:
+        raise ValueError(
+            f"hidden must be the two hidden layer sizes (K_1, K_2), such as (256, 128), got {hidden!r}"
+        )
+    for k in hidden:
+        check_positive_int("each hidden layer size", k)
+    if not isinstance(dropout, (tuple, list)) or len(dropout) != 2:
+        raise ValueError(
+            f"dropout must be two rates (one per hidden layer), such as (0.4, 0.3), got {dropout!r}"
+        )
+    for rate in dropout:
+        if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate <= 1:
+            raise ValueError(
+                f"each dropout rate must be a number in [0, 1], got {rate!r} in dropout={dropout!r}"
+            )
+    check_positive_int("n_inputs", n_inputs)
+    check_positive_int("n_classes", n_classes)
+
+
+def _parameters_of(fn) -> dict | None:
+    """The parameters of a function or class, by name (None where Python cannot tell)."""
+    try:
+        return dict(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return None
+
+
+def check_optimizer(optimizer, lr, weight_decay) -> None:
+    """``fit``'s optimizer settings: an optimizer class (not one already built), a learning rate > 0 or
+    None, and a ridge penalty λ ≥ 0 (a number or ``{module: λ}``) that the optimizer can apply."""
+    if isinstance(optimizer, torch.optim.Optimizer):
+        raise TypeError(
+            "optimizer must be an optimizer class, such as torch.optim.RMSprop, not an optimizer already "
+            f"built ({type(optimizer).__name__}(...)): fit builds it; pass lr=... to fit"
+        )
+    check_callable("optimizer", optimizer, what="an optimizer class such as torch.optim.RMSprop")
+    check_number("lr", lr, positive=True, allow_none=True)
+    if isinstance(weight_decay, dict):
+        for key, lam in weight_decay.items():
+            check_number(f"weight_decay[{key!r}]", lam)
+        penalties = list(weight_decay.values())
+    else:
+        check_number("weight_decay", weight_decay)
+        penalties = [weight_decay]
+    known = _parameters_of(optimizer)
+    name = getattr(optimizer, "__name__", type(optimizer).__name__)
+    if any(lam > 0 for lam in penalties) and known is not None and "weight_decay" not in known:
+        raise ValueError(
+            f"{name} has no weight_decay, so the ridge penalty weight_decay={weight_decay!r} would be "
+            "ignored: use an optimizer that applies it (torch.optim.RMSprop, SGD, Adam, ...), or leave "
+            "weight_decay at 0"
+        )
+
+
+def check_weight_decay(model: nn.Module, weight_decay) -> None:
+    """A dict ``weight_decay`` must name modules of ``model`` that hold weight matrices (ridge applies to
+    weight matrices only): each name covers that module and every module inside it."""
+    if not isinstance(weight_decay, dict):
+        return
+    modules = {name for name, _ in model.named_modules() if name}
+    owners = sorted({n.rpartition(".")[0] for n, p in model.named_parameters() if p.ndim >= 2})
+    unknown = sorted(k for k in weight_decay if k not in modules)
+    if unknown:
+        raise ValueError(
+            f"weight_decay names modules {unknown} that the model does not have; its weight matrices "
+            f"are in {owners}"
+        )
+    matrices = [n for n, p in model.named_parameters() if p.ndim >= 2]
+    empty = sorted(k for k in weight_decay if not any(n.startswith(k + ".") for n in matrices))
+    if empty:
+        raise ValueError(
+            f"weight_decay names {empty}, which hold no weight matrix (the ridge penalty applies to "
+            f"weight matrices only, never to intercepts); the model's weight matrices are in {owners}"
+        )
+
+
+def check_trainable(model: nn.Module) -> None:
+    """``fit`` trains networks of 32- or 64-bit floats with at least one parameter to learn."""
+    params = list(model.parameters())
+    if not params:
+        raise ValueError(f"model ({type(model).__name__}) has no parameters: there is nothing to train")
+    if not any(p.requires_grad for p in params):
+        raise ValueError(
+            "none of the model's parameters requires a gradient (all frozen with requires_grad_(False)): "
+            "there is nothing to train; unfreeze some with p.requires_grad_(True)"
+        )
+    dtypes = sorted({str(p.dtype) for p in params})
+    if len(dtypes) > 1:
+        raise TypeError(f"the model's weights have several dtypes {dtypes}: convert it with model.float()")
+    if params[0].dtype not in (torch.float32, torch.float64):
+        raise TypeError(
+            f"the model's weights are {params[0].dtype}; fit trains networks of 32-bit (or 64-bit) floats "
+            "(16-bit weights need mixed-precision training, which fit does not do): use model.float()"
+        )
+
+
+def check_callback(name: str, fn, args: tuple) -> None:
+    """``fn`` is None or a function that can be called with the arguments named in ``args``."""
+    check_callable(name, fn, allow_none=True, what=f"a function f({', '.join(args)})")
+    if fn is None:
+        return
+    try:
+        signature = inspect.signature(fn)
+    except (TypeError, ValueError):  # a built-in: nothing to inspect
+        return
+    try:
+        signature.bind(*args)
+    except TypeError:
+        raise TypeError(
+            f"{name} is called as {name}({', '.join(args)}), with {len(args)} arguments, but it takes "
+            f"{signature}: write it as def f({', '.join(args)}): ... or lambda {', '.join(args)}: ..."
+        ) from None
+
+
+def check_cuda_graphs(cuda_graphs, device: torch.device, optimizer, enough: bool = True) -> bool:
+    """Whether ``fit`` replays its steps as a CUDA graph: ``None`` means wherever it can (a CUDA device,
+    an optimizer with ``capturable``, at least one full batch); ``True`` insists, ``False`` never."""
+    if cuda_graphs is not None and not isinstance(cuda_graphs, bool):
+        raise TypeError(f"cuda_graphs must be True, False or None, got {_given(cuda_graphs)}")
+    params = _parameters_of(optimizer) or {}
+    capturable = "capturable" in params
+    if cuda_graphs is True:
+        if device.type != "cuda":
+            raise ValueError(f"cuda_graphs=True needs a CUDA device, but fit trains on {device.type!r}")
+        if not capturable:
+            name = getattr(optimizer, "__name__", "this optimizer")
+            raise ValueError(
+                f"cuda_graphs=True: {name} cannot be recorded in a CUDA graph (it has no capturable "
+                "option); use cuda_graphs=False"
+            )
+    if cuda_graphs is False:
+        return False
+    return device.type == "cuda" and capturable and enough
+
+
+def model_outputs(model: nn.Module, images: torch.Tensor) -> int:
+    """The number of outputs (classes) of ``model``, read off its output for the first image, run with
+    dropout off and without gradients; the model's mode is left as it was."""
+    param = next(model.parameters(), None)
+    device, dtype = (param.device, param.dtype) if param is not None else (images.device, images.dtype)
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.inference_mode():
+            out = model(images[:1].to(device, dtype if dtype.is_floating_point else images.dtype))
+    finally:
+        model.train(was_training)
+    if isinstance(out, dict):
+        raise TypeError(
+            f"model returns several outputs ({', '.join(map(str, out))}); fit, evaluate and predict score "
+            "a network with one output. Train several heads with labfns.train_epoch and a loss function of "
+            "your own (chapter 14)"
+        )
+    if not isinstance(out, torch.Tensor) or out.ndim != 2:
+        shape = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
+        raise ValueError(
+            f"model returns {shape} for one image; fit, evaluate and predict need one row of scores per "
+            "image, N×K, a column per class (the outputs Z_m of chapter 4)"
+        )
+    return out.shape[1]
+
+
+def check_weights_picture(weights, titles=None) -> torch.Tensor:
+    """Rows of a weight matrix to picture: K×784 (``show_weights``); ``titles`` one per row. Returns the
+    weights as a float tensor on the CPU."""
+    w = torch.as_tensor(weights).detach().float().cpu()
+    if w.ndim != 2 or w.shape[1] != 784:
+        raise ValueError(f"weights must be K×784 (one row of pixel weights per unit), got {tuple(w.shape)}")
+    if titles is not None and len(titles) != len(w):
+        raise ValueError(f"titles has {len(titles)} entries for {len(w)} rows of weights")
+    return w
+
+
+def check_counts(counts) -> torch.Tensor:
+    """A confusion matrix: a square K×K tensor of whole numbers ≥ 0 (``plot_confusion``)."""
+    counts = torch.as_tensor(counts)
+    if counts.ndim != 2 or counts.shape[0] != counts.shape[1] or counts.numel() == 0:
+        raise ValueError(f"counts must be a square K×K matrix of counts, got shape {tuple(counts.shape)}")
+    bad = counts.is_floating_point() or counts.is_complex() or counts.dtype == torch.bool
+    if bad or int(counts.min()) < 0:
+        raise ValueError("counts must hold whole numbers ≥ 0 (labfns.confusion_matrix's output)")
+    return counts
+
+
+def check_split(split) -> None:
+    """A data set's split: "train" or "test" (``load_mnist``)."""
+    if split == "validation" or split == "valid":
+        raise ValueError(
+            f"split must be 'train' or 'test', got {split!r}; for a validation set, "
+            "fit(..., valid=0.2) holds out a share of the training images"
+        )
+    check_choice("split", split, ("train", "test"))
+
+
+def check_history(history, name: str = "history") -> None:
+    """A :class:`labfns.History` with at least one epoch (``plot_history``)."""
+    from .train import History
+
+    if not isinstance(history, History):
+        raise TypeError(f"{name} must be the History that labfns.fit returns, got {type(history).__name__}")
+    if len(history) == 0:
+        raise ValueError(f"{name} has no epochs to plot")
+
+
+def check_histories(histories) -> None:
+    """A non-empty dict ``{run name: History}`` (``plot_histories``)."""
+    if not isinstance(histories, dict) or not histories:
+        raise ValueError("histories must be a non-empty dict {name: History}")
+    for name, h in histories.items():
+        check_history(h, name=f"history {name!r}")
+
+
+def check_probabilities(probabilities, labels, n: int):
+    """N×K predicted probabilities and N true classes for N images (``show_probabilities``); returns both
+    as CPU tensors."""
+    probs = torch.as_tensor(probabilities).detach().cpu().float()
+    labels = torch.as_tensor(labels).detach().cpu()
+    if probs.ndim != 2 or len(probs) != n:
+        raise ValueError(
+            f"probabilities must be N×K, one row per image: got {tuple(probs.shape)} for {n} images"
+        )
+    if labels.ndim != 1 or len(labels) != n:
+        raise ValueError(
+            f"labels must hold one class per image: got shape {tuple(labels.shape)} for {n} images"
+        )
+    return probs, labels
+
+
+def check_lengths(sequences: dict, n: int, of: str) -> None:
+    """Each sequence given (None: not given) has ``n`` entries, one per ``of`` (``show_digits``)."""
+    for name, seq in sequences.items():
+        if seq is not None and len(seq) != n:
+            raise ValueError(f"{name} has {len(seq)} entries for {n} {of}")
+
+
+def check_activations(**vectors) -> None:
+    """One digit's values at each layer: non-empty tensors (``plot_activations``)."""
+    for name, v in vectors.items():
+        if not isinstance(v, torch.Tensor) or v.numel() == 0:
+            raise TypeError(f"{name} must be a non-empty tensor of one digit's values")

@@ -19,14 +19,15 @@ import gzip
 import hashlib
 import io
 import os
-import shutil
 import struct
 import sys
+import zlib
 from pathlib import Path
 
 import torch
 
-from .checks import check_choice, check_path
+from .checks import check_path, check_split
+from .files import FileLock, write_atomically
 
 __all__ = [
     "DataError",
@@ -82,7 +83,7 @@ def _how_to_get(folder: Path, files, dataset: str = "MNIST") -> str:
     return (
         f"torchvision needs all four files, for either split:\n{names}\n"
         "With internet, torchvision downloads them on the first call. Offline, copy the four IDX "
-        "files there (decompressed; labfns.install_idx_files(gz_folder, root) does it from the .gz files), "
+        "files there (decompressed; labfns.data.install_idx_files(gz_folder, root) does it from the .gz files), "
         f"or point the environment variable LABFNS_DATA (or the root= argument) at a folder that holds "
         f"{dataset}/raw/."
     )
@@ -112,7 +113,7 @@ def check_idx_files(folder: str | os.PathLike, files: dict = MNIST_FILES, md5: b
             header = f.read(4)
         if header != _IDX_MAGIC[ndim]:
             what = (
-                "it is still gzip-compressed: decompress it (gunzip, or labfns.install_idx_files on the "
+                "it is still gzip-compressed: decompress it (gunzip, or labfns.data.install_idx_files on the "
                 "folder of .gz files)"
                 if header[:2] == b"\x1f\x8b"
                 else "it is not an uncompressed IDX file of that kind. Delete it and fetch it again"
@@ -143,7 +144,9 @@ def install_idx_files(
 ) -> Path:
     """Decompress ``<gz_folder>/*-ubyte.gz`` into ``<root>/<dataset>/raw/``, where torchvision looks.
 
-    Returns the folder written to. Files already there with the same size are left alone.
+    Returns the folder written to. A file already there with exactly the same bytes is left alone; any
+    other (a truncated or corrupted copy, say) is replaced. Each file is written whole or not at all, so
+    several processes may install at the same time, and a reader never sees half a file.
     """
     check_path("gz_folder", gz_folder)
     gz_folder = Path(gz_folder).expanduser()
@@ -153,17 +156,33 @@ def install_idx_files(
     if not sources:
         raise DataError(f"no *-ubyte.gz files in {gz_folder}")
     raw = data_root(root) / dataset / "raw"
-    raw.mkdir(parents=True, exist_ok=True)
+    try:
+        raw.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise DataError(
+            f"cannot create the data folder {raw} ({e.strerror}); set LABFNS_DATA or root="
+        ) from None
     for src in sources:
         dest = raw / src.name[: -len(".gz")]
-        tmp = dest.with_name(dest.name + ".part")
-        with gzip.open(src, "rb") as fin, open(tmp, "wb") as fout:
-            shutil.copyfileobj(fin, fout)
-        if dest.exists() and dest.stat().st_size == tmp.stat().st_size:
-            tmp.unlink()
-        else:
-            tmp.replace(dest)
+        data = _gunzip(src)
+        if dest.is_file() and dest.stat().st_size == len(data) and dest.read_bytes() == data:
+            continue
+        with write_atomically(dest, f"the {dataset} file") as f:
+            f.write(data)
     return raw
+
+
+def _gunzip(src: Path) -> bytes:
+    """The decompressed bytes of ``src``, or a DataError naming it if it is not a whole gzip file."""
+    try:
+        with gzip.open(src, "rb") as f:
+            return f.read()
+    except (OSError, EOFError, zlib.error) as e:  # BadGzipFile is an OSError
+        what = "it is cut short" if isinstance(e, EOFError) else f"{type(e).__name__}: {e}"
+        raise DataError(
+            f"{src} is not a complete gzip file ({what}). Delete it and fetch it again (MNIST's four "
+            "*-ubyte.gz files), or copy the decompressed IDX files into the data folder yourself."
+        ) from None
 
 
 def _load(dataset: str, split: str, root: Path, files: dict):
@@ -173,16 +192,14 @@ def _load(dataset: str, split: str, root: Path, files: dict):
     disk; otherwise torchvision's dataset class of that name downloads them (:func:`_download`). Both give
     the same tensors; reading the files directly only saves importing torchvision (about a second).
     """
-    if split == "validation" or split == "valid":
-        raise ValueError(
-            f"split must be 'train' or 'test', got {split!r}; for a validation set, "
-            "fit(..., valid=0.2) holds out a share of the training images"
-        )
-    check_choice("split", split, ("train", "test"))
+    check_split(split)
     raw = root / dataset / "raw"
     check_idx_files(raw, files)
     if not all((raw / name).exists() for name in files):
-        return _download(dataset, split, root, raw, files)
+        with FileLock(root / dataset, "download"):  # another process downloading waits its turn ...
+            if not all((raw / name).exists() for name in files):  # ... and then finds the files there
+                return _download(dataset, split, root, raw, files)
+        check_idx_files(raw, files)
     prefix = "train" if split == "train" else "t10k"
     images = _read_idx(raw / f"{prefix}-images-idx3-ubyte").to(torch.float32).div_(255)  # torch_div(255)
     labels = _read_idx(raw / f"{prefix}-labels-idx1-ubyte").to(torch.int64)

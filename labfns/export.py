@@ -21,6 +21,7 @@ import torch
 from torch import nn
 
 from .checks import check_data, check_model, check_path
+from .files import write_atomically
 
 __all__ = ["export_weights_js", "load_weights_js"]
 
@@ -98,7 +99,8 @@ def export_weights_js(model: nn.Module, path, *, digits=None, labels=None) -> di
     text = HEADER + PREFIX + json.dumps(spec) + ";\n"
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="ascii")
+    with write_atomically(path, "the network's weights") as f:
+        f.write(text.encode("ascii"))
     return {
         "path": path,
         "bytes": len(text),

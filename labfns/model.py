@@ -1,10 +1,10 @@
-"""The slides' network, 784-256-128-10 (chapters 2, 3 and 5).
+"""The slides' network, 784-256-128-10 (chapters 2 and 3; dropout, chapter 7; training, chapter 8).
 
 R's ``modelnn`` from the slides, line for line::
 
-    self$fc1 <- nn_linear(28 * 28, 256)      # A^(1) = g(W_1' X), equation (1)
-    self$fc2 <- nn_linear(256, 128)          # A^(2) = g(W_2' A^(1)), equation (2)
-    self$fc3 <- nn_linear(128, 10)           # Z = B' A^(2), equation (3)
+    self$fc1 <- nn_linear(28 * 28, 256)      # A^(1) = g(W_1' X), equation (2.1)
+    self$fc2 <- nn_linear(256, 128)          # A^(2) = g(W_2' A^(1)), equation (2.2)
+    self$fc3 <- nn_linear(128, 10)           # Z = B' A^(2), equation (2.3)
     self$drop1 <- nn_dropout(p = 0.4)
     self$drop2 <- nn_dropout(p = 0.3)
 
@@ -13,7 +13,7 @@ with ReLU for the activation g.
 
 from __future__ import annotations
 
-import numbers
+import io
 import os
 import random
 from dataclasses import dataclass
@@ -22,7 +22,15 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from .checks import check_features, check_model, check_path, check_positive_int, check_seed
+from .checks import (
+    check_features,
+    check_layer_sizes,
+    check_model,
+    check_path,
+    check_positive_int,
+    check_seed,
+)
+from .files import write_atomically
 
 __all__ = [
     "MNISTNet",
@@ -38,7 +46,7 @@ __all__ = [
 
 
 class Dropout(nn.Dropout):
-    """Dropout (chapter 8): in training, zero each unit with probability ``p`` and scale the rest by
+    """Dropout (chapter 7): in training, zero each unit with probability ``p`` and scale the rest by
     1/(1 − p); in evaluation, do nothing. The same as ``nn.Dropout``, but the mask is drawn with
     ``torch.rand``, which on a CPU costs a fraction of ``nn.Dropout``'s ``bernoulli_`` (benchmarks/)."""
 
@@ -57,13 +65,13 @@ class MNISTNet(nn.Module):
     """The slides' two-hidden-layer network: 235,146 parameters (chapter 3).
 
     ``forward`` takes a batch of images, N×28×28 or already flattened N×784, and returns the ten
-    linear outputs Z_0, ..., Z_9 of equation (3) — no softmax: the loss applies it (chapter 4).
+    linear outputs Z_0, ..., Z_9 of equation (2.3) — no softmax: the loss applies it (chapter 4).
     ``hidden=(256, 128)`` are K_1 and K_2; ``dropout=(0.4, 0.3)`` the two dropout rates.
     """
 
     def __init__(self, hidden=(256, 128), dropout=(0.4, 0.3), n_inputs=28 * 28, n_classes=10):
         super().__init__()
-        _check_sizes(hidden, dropout, n_inputs, n_classes)
+        check_layer_sizes(hidden, dropout, n_inputs, n_classes)
         k1, k2 = hidden
         self.fc1 = nn.Linear(n_inputs, k1)
         self.fc2 = nn.Linear(k1, k2)
@@ -77,27 +85,6 @@ class MNISTNet(nn.Module):
         x = self.drop1(torch.relu(self.fc1(x)))
         x = self.drop2(torch.relu(self.fc2(x)))
         return self.fc3(x)
-
-
-def _check_sizes(hidden, dropout, n_inputs, n_classes) -> None:
-    """MNISTNet's arguments: two layer sizes K_1, K_2, two dropout rates in [0, 1], whole numbers ≥ 1."""
-    if not isinstance(hidden, (tuple, list)) or len(hidden) != 2:
-        raise ValueError(
-            f"hidden must be the two hidden layer sizes (K_1, K_2), such as (256, 128), got {hidden!r}"
-        )
-    for k in hidden:
-        check_positive_int("each hidden layer size", k)
-    if not isinstance(dropout, (tuple, list)) or len(dropout) != 2:
-        raise ValueError(
-            f"dropout must be two rates (one per hidden layer), such as (0.4, 0.3), got {dropout!r}"
-        )
-    for rate in dropout:
-        if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate <= 1:
-            raise ValueError(
-                f"each dropout rate must be a number in [0, 1], got {rate!r} in dropout={dropout!r}"
-            )
-    check_positive_int("n_inputs", n_inputs)
-    check_positive_int("n_classes", n_classes)
 
 
 def count_parameters(model: nn.Module) -> int:
@@ -135,6 +122,7 @@ def set_seed(seed: int) -> None:
     """Seed Python's, NumPy's (if installed) and PyTorch's random number generators (the slides'
     ``torch_manual_seed(0)``)."""
     check_seed(seed)
+    seed = int(seed)  # a NumPy integer too
     random.seed(seed)
     torch.manual_seed(seed)
     try:
@@ -149,6 +137,8 @@ def save(model: nn.Module, path: str | os.PathLike) -> None:
     """Write ``model``'s weights, its state dict, to the file ``path`` (the R lab's ``luz_save``).
 
     Only the numbers are saved, not the code: to load them, build the same network and call :func:`load`.
+    The file is written whole or not at all: if writing fails (a full disk, say), a file already at
+    ``path`` is left as it was.
     """
     check_model(model)
     check_path("path", path)
@@ -157,7 +147,10 @@ def save(model: nn.Module, path: str | os.PathLike) -> None:
         raise IsADirectoryError(f"path {path} is a folder; give a file name, such as {path / 'mnist_net.pt'}")
     if not path.parent.is_dir():
         raise FileNotFoundError(f"cannot save to {path}: the folder {path.parent} does not exist")
-    torch.save(model.state_dict(), path)
+    buffer = io.BytesIO()  # torch's own writer first, in memory; then the bytes go to disk whole or not at all
+    torch.save(model.state_dict(), buffer)
+    with write_atomically(path, "the weights") as f:
+        f.write(buffer.getbuffer())
 
 
 def load(model: nn.Module, path: str | os.PathLike | None = None) -> nn.Module:
@@ -219,7 +212,7 @@ class LogisticNet(nn.Module):
     """Multinomial logistic regression as a network with no hidden layer: Z = B'X, 7,850 parameters
     (chapter 10, ISLR2 Table 10.1).
 
-    The ten linear outputs Z_0, ..., Z_9 of equation (3) computed straight from the p = 784 pixels, with no
+    The ten linear outputs Z_0, ..., Z_9 of equation (2.3) computed straight from the p = 784 pixels, with no
     hidden layer in between; softmax and the cross-entropy loss then make it multinomial logistic regression.
     It is trained with the same :func:`labfns.fit` as :class:`MNISTNet`.
     """

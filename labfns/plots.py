@@ -1,4 +1,4 @@
-"""Pictures (chapters 1, 5 and 6). Every figure has a fixed size and labelled axes.
+"""Pictures (chapters 1, 2, 4, 8, 9 and 11-13). Every figure has a fixed size and labelled axes.
 
 Each function returns a closed matplotlib Figure: in a notebook, end the cell with the call and the figure
 is drawn exactly once; elsewhere, ``fig.savefig(...)`` it.
@@ -9,7 +9,18 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 import torch
 
-from .checks import check_number, check_pictures, check_positive_int
+from .checks import (
+    check_activations,
+    check_counts,
+    check_histories,
+    check_history,
+    check_lengths,
+    check_number,
+    check_pictures,
+    check_positive_int,
+    check_probabilities,
+    check_weights_picture,
+)
 
 __all__ = [
     "plot_history",
@@ -31,12 +42,7 @@ def _done(fig):
 
 def plot_history(history, figsize=(9, 3.5)):
     """Loss and accuracy by epoch, train and valid: the analogue of luz's ``plot(fitted)`` (chapter 8)."""
-    from .train import History
-
-    if not isinstance(history, History):
-        raise TypeError(f"history must be the History that labfns.fit returns, got {type(history).__name__}")
-    if len(history) == 0:
-        raise ValueError("history has no epochs to plot")
+    check_history(history)
     fig, axes = plt.subplots(1, 2, figsize=figsize)
     epochs = history["epoch"]
     for ax, metric, label in zip(axes, ("loss", "acc"), ("cross-entropy loss", "accuracy")):
@@ -52,7 +58,7 @@ def plot_history(history, figsize=(9, 3.5)):
 
 
 def show_digits(images, labels=None, predictions=None, ncols: int = 10, size: float = 0.9, title=None):
-    """A grid of digits, each titled with its label, and with the prediction when given (chapters 1, 6).
+    """A grid of digits, each titled with its label, and with the prediction when given (chapters 1, 9).
 
     A wrong prediction is titled in red as ``true→predicted``. ``images`` is N×28×28 or N×784.
     """
@@ -61,9 +67,7 @@ def show_digits(images, labels=None, predictions=None, ncols: int = 10, size: fl
     check_number("size", size, positive=True)
     images = torch.as_tensor(images).detach().reshape(-1, 28, 28).cpu().numpy()
     n = len(images)
-    for name, seq in (("labels", labels), ("predictions", predictions)):
-        if seq is not None and len(seq) != n:
-            raise ValueError(f"{name} has {len(seq)} entries for {n} images")
+    check_lengths({"labels": labels, "predictions": predictions}, n, "images")
     ncols = min(ncols, n)
     nrows = -(-n // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows * 1.15), squeeze=False)
@@ -100,9 +104,7 @@ def plot_activations(image, a1, a2, z, label=None, figsize=(12, 3.6)):
     The grid layout is for the eye only: the units of a dense layer have no order or neighbours.
     """
     check_pictures(image, name="image")
-    for name, v in (("a1", a1), ("a2", a2), ("z", z)):
-        if not isinstance(v, torch.Tensor) or v.numel() == 0:
-            raise TypeError(f"{name} must be a non-empty tensor of one digit's values")
+    check_activations(a1=a1, a2=a2, z=z)
     fig, axes = plt.subplots(1, 4, figsize=figsize, gridspec_kw={"width_ratios": [1, 1, 1, 1.3]})
     img = torch.as_tensor(image).detach().reshape(28, 28).cpu().numpy()
     axes[0].imshow(img, cmap="gray_r", vmin=0, vmax=1)
@@ -137,11 +139,7 @@ def show_weights(weights, titles=None, ncols: int = 8, size: float = 1.4, title=
     picture, separated by grey lines (chapter 11 shows all 256 units: one picture draws in a fraction of the
     time 256 separate panels take).
     """
-    w = torch.as_tensor(weights).detach().float().cpu()
-    if w.ndim != 2 or w.shape[1] != 784:
-        raise ValueError(f"weights must be K×784 (one row of pixel weights per unit), got {tuple(w.shape)}")
-    if titles is not None and len(titles) != len(w):
-        raise ValueError(f"titles has {len(titles)} entries for {len(w)} rows of weights")
+    w = check_weights_picture(weights, titles)
     check_positive_int("ncols", ncols)
     check_number("size", size, positive=True)
     n = len(w)
@@ -199,16 +197,7 @@ def plot_confusion(counts, figsize=(6.5, 5.5), title=None, class_names=None):
     ``counts`` is the K×K matrix that :func:`labfns.confusion_matrix` returns. ``class_names`` (K names,
     such as :data:`labfns.FASHION_CLASSES` in chapter 12) labels the rows and columns instead of 0..K-1.
     """
-    counts = torch.as_tensor(counts)
-    if counts.ndim != 2 or counts.shape[0] != counts.shape[1] or counts.numel() == 0:
-        raise ValueError(f"counts must be a square K×K matrix of counts, got shape {tuple(counts.shape)}")
-    if (
-        counts.is_floating_point()
-        or counts.is_complex()
-        or counts.dtype == torch.bool
-        or int(counts.min()) < 0
-    ):
-        raise ValueError("counts must hold whole numbers ≥ 0 (labfns.confusion_matrix's output)")
+    counts = check_counts(counts)
     k = counts.shape[0]
     c = counts.numpy()
     off = c.astype(float)
@@ -231,14 +220,13 @@ def plot_confusion(counts, figsize=(6.5, 5.5), title=None, class_names=None):
                 weight=weight,
                 color="white" if dark else "black",
             )
+    check_lengths({"class_names": class_names}, k, f"rows of the {k}×{k} matrix")
     if class_names is None:
         ax.set_xticks(range(k))
         ax.set_yticks(range(k))
         ax.set_xlabel("predicted digit")
         ax.set_ylabel("true digit")
     else:
-        if len(class_names) != k:
-            raise ValueError(f"class_names has {len(class_names)} names for a {k}×{k} matrix")
         ax.set_xticks(range(k), [str(c) for c in class_names], rotation=45, ha="right")
         ax.set_yticks(range(k), [str(c) for c in class_names])
         ax.set_xlabel("predicted class")
@@ -261,17 +249,8 @@ def show_probabilities(images, probabilities, labels, ncols: int = 6, size: floa
     check_positive_int("ncols", ncols)
     check_number("size", size, positive=True)
     images = torch.as_tensor(images).detach().reshape(-1, 28, 28).cpu().float().numpy()
-    probs = torch.as_tensor(probabilities).detach().cpu().float()
-    labels = torch.as_tensor(labels).detach().cpu()
     n = len(images)
-    if probs.ndim != 2 or len(probs) != n:
-        raise ValueError(
-            f"probabilities must be N×K, one row per image: got {tuple(probs.shape)} for {n} images"
-        )
-    if labels.ndim != 1 or len(labels) != n:
-        raise ValueError(
-            f"labels must hold one class per image: got shape {tuple(labels.shape)} for {n} images"
-        )
+    probs, labels = check_probabilities(probabilities, labels, n)
     n_classes = probs.shape[1]
     ncols = min(ncols, n)
     nrows = -(-n // ncols)
@@ -315,15 +294,11 @@ def show_probabilities(images, probabilities, labels, ncols: int = 6, size: floa
 
 
 def plot_histories(histories: dict, figsize=(10, 3.8)):
-    """Several training runs side by side (chapters 12 and 10): loss and accuracy by epoch, one colour per
+    """Several training runs side by side (chapters 12 and 13): loss and accuracy by epoch, one colour per
     run, training solid and validation dashed. ``histories`` maps a run's name to the :class:`History`
     that ``fit`` returned, e.g. ``{"lr = 0.01": h1, "lr = 0.001": h2}``.
     """
-    if not isinstance(histories, dict) or not histories:
-        raise ValueError("histories must be a non-empty dict {name: History}")
-    for name, h in histories.items():
-        if len(h) == 0:
-            raise ValueError(f"history {name!r} has no epochs to plot")
+    check_histories(histories)
     fig, axes = plt.subplots(1, 2, figsize=figsize)
     colours = plt.get_cmap("tab10").colors
     for (name, h), colour in zip(histories.items(), colours * (1 + len(histories) // 10)):

@@ -1,15 +1,22 @@
-"""Training and evaluating: the R lab's ``setup(...) %>% fit(...)`` in one readable loop (chapter 8).
+"""Training and evaluating (chapter 8): the R lab's ``setup(...) %>% fit(...)`` as a loop you can read.
 
 The slides set up the model with the cross-entropy loss, RMSprop and an accuracy metric, then call
-``fit(data, epochs = 10, valid_data = 0.2, dataloader_options = list(batch_size = 256))``. :func:`fit`
-takes the same settings. Unlike a ``DataLoader``, it never touches one image at a time: the images are one
-tensor in memory, and each step takes a slice of a shuffled index. That is what lets the book train on all
-of MNIST in seconds per epoch on a laptop CPU.
+``fit(data, epochs = 10, valid_data = 0.2, dataloader_options = list(batch_size = 256))``. :func:`fit` takes
+the same settings, and is built from three pieces that chapter 8 shows on the page:
+
+* :func:`split` holds out a random share of the images for validation (luz's ``valid_data = 0.2``);
+* :func:`train_step` is one step of minibatch gradient descent: forward, loss, backward, update;
+* :func:`train_epoch` is one pass over the training images in a new random order, a step per batch.
+
+Unlike a ``DataLoader``, the loop never touches one image at a time: the images are one tensor in memory,
+and each batch is a slice of a shuffled index. That is what lets the book train on all of MNIST in seconds
+per epoch on a laptop CPU. What :func:`fit` adds to the pieces is its checks, made before training starts,
+and its recovery: whatever stops it, the model is left as it was at the end of the last completed epoch.
 """
 
 from __future__ import annotations
 
-import inspect
+import contextlib
 import math
 import time
 
@@ -18,20 +25,34 @@ import torch.nn.functional as F
 from torch import nn
 
 from .checks import (
-    check_callable,
+    check_callback,
+    check_cuda_graphs,
     check_data,
     check_fraction,
+    check_labels,
     check_model,
     check_model_input,
-    check_number,
+    check_optimizer,
     check_positive_int,
     check_seed,
+    check_trainable,
+    check_weight_decay,
+    model_outputs,
 )
 
-__all__ = ["History", "fit", "evaluate", "predict", "get_device", "confusion_matrix"]
+__all__ = [
+    "History",
+    "split",
+    "train_step",
+    "train_epoch",
+    "fit",
+    "evaluate",
+    "predict",
+    "get_device",
+    "confusion_matrix",
+]
 
 EVAL_BATCH = 8192  # evaluation needs no gradients, so it can use far larger batches than training
-CUDA_GRAPHS = True  # on a GPU, replay each training step as a CUDA graph (labfns/cuda_graph.py)
 
 
 def get_device(device=None) -> torch.device:
@@ -65,8 +86,9 @@ class History:
     ``history.rows`` is a list of dicts, one per epoch; ``history["valid_acc"]`` is one column as a list;
     ``history[-1]`` the last epoch's row; ``history.to_frame()`` a pandas DataFrame.
     ``history.seconds`` is the wall time of the whole fit (the R lab's ``system.time``), kept out of the
-    printed log so that checked outputs do not vary. ``history.interrupted`` is True when training was
-    stopped with Ctrl-C (KeyboardInterrupt); the rows then hold every epoch that completed.
+    printed log so that checked outputs do not vary. ``history.interrupted`` is True when training stopped
+    before its last epoch (Ctrl-C, or an error, which then carries this history as ``error.history``); the
+    rows then hold every epoch that completed.
     """
 
     columns = ("epoch", "train_loss", "train_acc", "valid_loss", "valid_acc")
@@ -103,75 +125,90 @@ class History:
         return "\n".join(lines)
 
 
-def _param_groups(model: nn.Module, weight_decay):
-    """Ridge (weight decay) on weight matrices only, never on the intercepts (biases).
+# ---------------------------------------------------------------------------------------------------------
+# The three pieces of the loop (chapter 8, "The loop inside fit").
 
-    ``weight_decay`` is one λ for every weight matrix, or a dict ``{module name: λ}`` such as
-    ``{"fc1": 1e-4, "fc2": 1e-4}`` for the two hidden layers only.
+
+def split(images, valid: float = 0.2, seed: int = 0, *, generator: torch.Generator | None = None):
+    """Hold out a random share ``valid`` of the images for validation (chapter 8), as luz's
+    ``valid_data = 0.2`` does: returns ``(train_idx, valid_idx)``, the indices of the two parts.
+
+    ``images`` is the images (or their number). The split is drawn with a random permutation from a
+    generator seeded with ``seed``; ``fit(seed=...)`` draws the same split, then goes on drawing the order of
+    the batches from the same ``generator``.
     """
-    if isinstance(weight_decay, dict):
-        known = {name for name, _ in model.named_modules() if name}
-        unknown = set(weight_decay) - known
-        if unknown:
-            raise ValueError(f"weight_decay names modules {sorted(unknown)}; the model has {sorted(known)}")
-    groups = {}
-    for name, p in model.named_parameters():
-        module = name.rpartition(".")[0]
-        if p.ndim < 2:
-            lam = 0.0
-        elif isinstance(weight_decay, dict):
-            lam = float(weight_decay.get(module, 0.0))
-        else:
-            lam = float(weight_decay)
-        groups.setdefault(lam, []).append(p)
-    return [{"params": ps, "weight_decay": lam} for lam, ps in groups.items()]
-
-
-def _split(n: int, valid: float, generator: torch.Generator):
-    """A random split of ``range(n)``: the first part for training, ``valid`` of it for validation."""
-    perm = torch.randperm(n, generator=generator)
+    n = images if isinstance(images, int) else len(images)
+    check_fraction("valid", valid)
+    if generator is None:
+        check_seed(seed)
+        generator = torch.Generator().manual_seed(int(seed))
     n_valid = round(n * valid)
     if n_valid < 1 or n_valid >= n:
         raise ValueError(f"valid={valid} leaves {n_valid} of {n} images for validation; need 1 to {n - 1}")
-    return perm[n_valid:], perm[:n_valid]
+    order = torch.randperm(n, generator=generator)
+    return order[n_valid:], order[:n_valid]
 
 
-def _log(epoch: int, epochs: int, row: dict) -> None:
-    print(f"Epoch {epoch}/{epochs}")
-    print(f"Train metrics: Loss: {row['train_loss']:.4f} - Acc: {row['train_acc']:.4f}")
-    print(f"Valid metrics: Loss: {row['valid_loss']:.4f} - Acc: {row['valid_acc']:.4f}")
-
-
-class TrainStep:
-    """One step of minibatch gradient descent on ``x[idx]``, ``y[idx]`` (chapter 8, "The loop inside fit").
-
-    Forward, loss, backward, update. The batch's rows are taken with ``torch.index_select``, the same
-    numbers as ``x[idx]`` but copied a whole row (image) at a time, which is faster on a CPU. The batch's
-    summed loss and number of correct predictions are added to ``loss_sum`` and ``correct``, which stay on
-    the device: an ``.item()`` here would make every step wait for the previous one. ``fit`` reads them
-    once per epoch.
+def train_step(model, optimizer, xb, yb, loss_fn=F.cross_entropy):
+    """One step of minibatch gradient descent (chapter 8): the outputs Z for a batch, the loss, its gradient
+    with respect to every weight (backpropagation, chapter 5) and the optimizer's update (chapter 6).
+    Returns the batch's loss (detached) and the outputs Z.
     """
+    out = model(xb)  # forward: the outputs Z of the batch
+    loss = loss_fn(out, yb)  # softmax and cross-entropy, averaged over the batch
+    optimizer.zero_grad()
+    loss.backward()  # backward: the gradient of the loss for every weight
+    optimizer.step()  # update: here, RMSprop
+    return loss.detach(), out
 
-    zero_to_none = True
 
-    def __init__(self, model, opt, x, y, batch_size):
-        self.model, self.opt, self.x, self.y = model, opt, x, y
-        self.loss_sum = torch.zeros((), device=x.device)
-        self.correct = torch.zeros((), device=x.device, dtype=torch.int64)
+def train_epoch(
+    model,
+    optimizer,
+    images,
+    labels,
+    *,
+    batch_size: int = 256,
+    generator: torch.Generator | None = None,
+    loss_fn=F.cross_entropy,
+    step=train_step,
+) -> dict:
+    """One epoch (chapter 8): the images in a new random order, cut into batches of ``batch_size``, one
+    :func:`train_step` per batch. ``labels`` is a tensor, or a dict ``{head: labels}`` for a network with
+    several outputs (chapter 14, with a ``loss_fn`` of its own).
 
-    def reset(self):
-        self.loss_sum.zero_()
-        self.correct.zero_()
+    Returns ``{"loss", "acc", "step_losses"}``: the epoch's mean loss per image and accuracy (``None`` for
+    several outputs) — luz's training metrics, measured while the weights change — and every step's loss.
+    """
+    model.train()  # dropout on
+    n = len(images)
+    order = torch.randperm(n, generator=generator).to(images.device)
+    step_losses, total, correct = [], 0, 0
+    for i in range(0, n, batch_size):
+        idx = order[i : i + batch_size]  # this batch's images
+        xb, yb = images.index_select(0, idx), _rows(labels, idx)
+        loss, out = step(model, optimizer, xb, yb, loss_fn)
+        step_losses.append(loss)
+        total = total + loss * len(idx)  # each image counts once, those of a smaller last batch too
+        if torch.is_tensor(out):  # one output: count the right answers
+            correct = correct + (out.argmax(dim=1) == yb).sum()
+    # Sums kept as tensors and read once here: an .item() per step would wait for every step to finish.
+    return {
+        "loss": float(total) / n,
+        "acc": float(correct) / n if torch.is_tensor(correct) else None,
+        "step_losses": torch.stack(step_losses),
+    }
 
-    def __call__(self, idx):
-        xb, yb = self.x.index_select(0, idx), self.y.index_select(0, idx)
-        out = self.model(xb)
-        loss = F.cross_entropy(out, yb)
-        self.opt.zero_grad(set_to_none=self.zero_to_none)
-        loss.backward()
-        self.opt.step()
-        self.loss_sum += loss.detach() * len(idx)
-        self.correct += (out.argmax(dim=1) == yb).sum()
+
+def _rows(labels, idx):
+    """The rows ``idx`` of the labels: of a tensor, or of each tensor of a dict (several outputs)."""
+    if isinstance(labels, dict):
+        return {name: y.index_select(0, idx) for name, y in labels.items()}
+    return labels.index_select(0, idx)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# fit: the pieces, with checks before and recovery after.
 
 
 def fit(
@@ -189,107 +226,148 @@ def fit(
     device=None,
     verbose: bool = True,
     on_epoch_end=None,
+    cuda_graphs: bool | None = None,
 ) -> History:
     """Train ``model`` with the cross-entropy loss, as the slides' ``setup`` + ``fit`` do (chapter 8).
 
-    ``valid`` of the images (chosen at random) are held out and scored after each epoch; the rest are
-    shuffled afresh each epoch and cut into batches of ``batch_size``. ``optimizer`` is an optimizer class;
-    ``lr=None`` keeps its own default learning rate, as luz does (RMSprop: 0.01). ``weight_decay`` adds a
-    ridge penalty to the weight matrices (see :func:`_param_groups`). ``seed`` fixes the split, the
-    shuffling and the dropout masks. ``on_epoch_end(epoch, model)``, if given, is called after each epoch.
+    ``valid`` of the images (chosen at random, :func:`split`) are held out and scored after each epoch;
+    the rest are shuffled afresh each epoch and cut into batches of ``batch_size`` (:func:`train_epoch`).
+    ``optimizer`` is an optimizer class; ``lr=None`` keeps its own default learning rate, as luz does
+    (RMSprop: 0.01). ``weight_decay`` adds a ridge penalty to the weight matrices: one λ, or
+    ``{module name: λ}`` (:func:`_param_groups`). ``seed`` fixes the split, the order of the batches and
+    the dropout masks, which are drawn from PyTorch's generator seeded for the fit: the caller's random
+    numbers are left as they were. ``on_epoch_end(epoch, model)``, if given, is called after each epoch.
+    ``cuda_graphs`` replays each training step as a CUDA graph (``None``: wherever the device is a CUDA GPU
+    and the optimizer can be captured; ``labfns/cuda_graph.py``).
 
-    Returns a :class:`History`. With ``verbose``, prints each epoch in luz's format.
+    Returns a :class:`History`; with ``verbose``, prints each epoch in luz's format. Whatever stops
+    training — Ctrl-C, an error in a step or in ``on_epoch_end`` — the model is put back to the end of the
+    last completed epoch; Ctrl-C returns the history of the completed epochs, an error carries it as
+    ``error.history``. The model ends in evaluation mode (dropout off).
     """
+    # Everything that can be checked is checked before the first step.
     check_model(model)
     check_positive_int("epochs", epochs)
     check_positive_int("batch_size", batch_size)
     check_fraction("valid", valid)
-    if isinstance(optimizer, torch.optim.Optimizer):
-        raise TypeError(
-            "optimizer must be an optimizer class, such as torch.optim.RMSprop, not an optimizer already "
-            f"built ({type(optimizer).__name__}(...)): fit builds it; pass lr=... to fit"
-        )
-    check_callable("optimizer", optimizer, what="an optimizer class such as torch.optim.RMSprop")
-    check_number("lr", lr, positive=True, allow_none=True)
-    for name, lam in weight_decay.items() if isinstance(weight_decay, dict) else [("", weight_decay)]:
-        check_number(f"weight_decay[{name!r}]" if name else "weight_decay", lam)
     check_seed(seed)
-    check_callable("on_epoch_end", on_epoch_end, allow_none=True, what="a function f(epoch, model)")
-    check_data(images, labels, n_classes=_n_outputs(model))
+    check_callback("on_epoch_end", on_epoch_end, ("epoch", "model"))
+    check_optimizer(optimizer, lr, weight_decay)
+    check_weight_decay(model, weight_decay)
+    check_trainable(model)
     dev = get_device(device)
-
+    images, labels = images.detach() if torch.is_tensor(images) else images, labels
+    check_data(images, labels, n_classes=None)
+    check_labels(labels, len(images), model_outputs(model, images), rows="images")
+    seed = int(seed)
     generator = torch.Generator().manual_seed(seed)
-    train_idx, valid_idx = _split(len(images), valid, generator)
-    torch.manual_seed(seed)  # the dropout masks
+    train_idx, valid_idx = split(images, valid, generator=generator)
+    graphs = check_cuda_graphs(cuda_graphs, dev, optimizer, enough=len(train_idx) >= batch_size)
+
     model.to(dev)
     dtype = next(model.parameters()).dtype  # float32 unless the model was converted
     x_train, y_train = images[train_idx].to(dev, dtype), labels[train_idx].to(dev, torch.int64)
     x_valid, y_valid = images[valid_idx].to(dev, dtype), labels[valid_idx].to(dev, torch.int64)
+    options = {} if lr is None else {"lr": lr}
+    if graphs:
+        from .cuda_graph import CUDAGraphStep
 
-    kwargs = {} if lr is None else {"lr": lr}
-    graphs = (
-        CUDA_GRAPHS
-        and dev.type == "cuda"
-        and len(x_train) >= batch_size
-        and "capturable" in inspect.signature(optimizer).parameters
-    )
-    if graphs:
-        kwargs["capturable"] = True  # the optimizer's step counter stays on the GPU, inside the graph
-    opt = optimizer(_param_groups(model, weight_decay), **kwargs)
-    if graphs:
-        from .cuda_graph import CUDAGraphStep as Step  # imported here: it builds on TrainStep below
+        options["capturable"] = True  # the optimizer's step counter stays on the GPU, inside the graph
+        step = CUDAGraphStep(batch_size)
     else:
-        Step = TrainStep
-    step = Step(model, opt, x_train, y_train, batch_size)
+        step = train_step
+    opt = optimizer(_param_groups(model, weight_decay), **options)
 
     history = History()
-    start = time.perf_counter()
-    n = len(x_train)
     kept = _snapshot(model)  # the weights at the end of the last completed epoch, to go back to
-    epoch = 0
+    epoch, start = 0, time.perf_counter()
     try:
-        for epoch in range(1, epochs + 1):
-            model.train()
-            step.reset()
-            order = torch.randperm(n, generator=generator).to(dev)
-            for i in range(0, n, batch_size):
-                step(order[i : i + batch_size])
-            train_loss = step.loss_sum.item() / n
-            if not math.isfinite(train_loss):
-                model.load_state_dict(kept)
-                raise FloatingPointError(
-                    f"the training loss became {train_loss} in epoch {epoch}: training diverged. "
-                    f"Try a smaller learning rate (lr={opt.param_groups[0]['lr']} was used). "
-                    + _kept(len(history))
+        with _random_numbers(seed, dev):
+            for epoch in range(1, epochs + 1):
+                train = train_epoch(
+                    model, opt, x_train, y_train, batch_size=batch_size, generator=generator, step=step
                 )
-            scores = evaluate(model, x_valid, y_valid, device=dev)
-            row = {
-                "epoch": epoch,
-                "train_loss": train_loss,
-                "train_acc": step.correct.item() / n,
-                "valid_loss": scores["loss"],
-                "valid_acc": scores["acc"],
-            }
-            history.rows.append(row)
-            kept = _snapshot(model)
-            if verbose:
-                _log(epoch, epochs, row)
-            if on_epoch_end is not None:
-                on_epoch_end(epoch, model)
+                if not math.isfinite(train["loss"]):
+                    raise FloatingPointError(
+                        f"the training loss became {train['loss']} in epoch {epoch}: training diverged. "
+                        f"Try a smaller learning rate (lr={opt.param_groups[0]['lr']} was used). "
+                        + _kept(len(history))
+                    )
+                scores = _scores(model, x_valid, y_valid)
+                row = {"epoch": epoch, "train_loss": train["loss"], "train_acc": train["acc"]}
+                history.rows.append(row | {"valid_loss": scores["loss"], "valid_acc": scores["acc"]})
+                kept = _snapshot(model)
+                if verbose:
+                    _log(epoch, epochs, history[-1])
+                if on_epoch_end is not None:
+                    on_epoch_end(epoch, model)
     except KeyboardInterrupt:
+        model.load_state_dict(kept)  # undo the steps of an epoch cut short, so model and history agree
         history.interrupted = True
         done = len(history)
-        model.load_state_dict(kept)  # undo the steps of an epoch cut short, so model and history agree
         where = f"after epoch {done}" if done == epoch else f"during epoch {epoch}"
         undone = "" if done == epoch else f"; the steps of the unfinished epoch {epoch} were undone"
         print(
             f"Interrupted {where}: the model and the returned history keep the {done} completed "
             f"epoch{'' if done == 1 else 's'}{undone}."
         )
+    except BaseException as error:
+        model.load_state_dict(kept)
+        history.interrupted = True
+        error.history = history
+        if hasattr(error, "add_note") and not isinstance(error, FloatingPointError):  # Python 3.11+
+            error.add_note(
+                f"labfns.fit stopped in epoch {epoch}. {_kept(len(history))} The history of the "
+                f"{len(history)} completed epoch{'' if len(history) == 1 else 's'} is error.history."
+            )
+        raise
     finally:
         history.seconds = time.perf_counter() - start
         model.eval()
     return history
+
+
+def _param_groups(model: nn.Module, weight_decay):
+    """Ridge (weight decay) on weight matrices only, never on the intercepts (biases).
+
+    ``weight_decay`` is one λ for every weight matrix, or a dict ``{module name: λ}`` such as
+    ``{"fc1": 1e-4, "fc2": 1e-4}`` for the two hidden layers only; a name covers the module and every module
+    inside it, and the most specific name applies.
+    """
+    groups = {}
+    for name, p in model.named_parameters():
+        if p.ndim < 2:
+            lam = 0.0
+        elif isinstance(weight_decay, dict):
+            covering = [k for k in weight_decay if name.startswith(k + ".")]
+            lam = float(weight_decay[max(covering, key=len)]) if covering else 0.0
+        else:
+            lam = float(weight_decay)
+        groups.setdefault(lam, []).append(p)
+    return [{"params": ps, "weight_decay": lam} for lam, ps in groups.items()]
+
+
+@contextlib.contextmanager
+def _random_numbers(seed: int, device: torch.device):
+    """The dropout masks are drawn from PyTorch's generator, seeded with ``seed`` for the fit; afterwards
+    the generator is put back as it was, so that the caller's next random numbers (a new network's
+    starting weights) do not depend on the fit."""
+    devices = [device.index if device.index is not None else 0] if device.type in ("cuda", "mps") else []
+    kind = device.type if devices else None
+    with torch.random.fork_rng(devices=devices, device_type=kind):
+        torch.random.default_generator.manual_seed(seed)
+        if device.type == "cuda":
+            with torch.cuda.device(device):
+                torch.cuda.manual_seed(seed)
+        elif device.type == "mps":
+            torch.mps.manual_seed(seed)
+        yield
+
+
+def _log(epoch: int, epochs: int, row: dict) -> None:
+    print(f"Epoch {epoch}/{epochs}")
+    print(f"Train metrics: Loss: {row['train_loss']:.4f} - Acc: {row['train_acc']:.4f}")
+    print(f"Valid metrics: Loss: {row['valid_loss']:.4f} - Acc: {row['valid_acc']:.4f}")
 
 
 def _snapshot(model: nn.Module) -> dict:
@@ -305,27 +383,38 @@ def _kept(done: int) -> str:
     )
 
 
-def _n_outputs(model: nn.Module):
-    last = [m for m in model.modules() if isinstance(m, nn.Linear)]
-    return last[-1].out_features if last else None
+# ---------------------------------------------------------------------------------------------------------
+# Scoring a trained network.
 
 
-def _batches(model: nn.Module, images: torch.Tensor, device):
-    """The network's outputs Z for ``images``, in large batches, without gradients, dropout off."""
-    dev = get_device(device) if device is not None else next(model.parameters()).device
+@contextlib.contextmanager
+def _evaluating(model: nn.Module, device):
+    """Dropout off and no gradients, on ``device`` (default: where the model is); afterwards the model is
+    back in the mode (train or eval) and on the device it came in."""
+    home = next(model.parameters()).device
+    dev = get_device(device) if device is not None else home
+    was_training = model.training
     model.to(dev).eval()
-    dtype = next(model.parameters()).dtype
-    with torch.inference_mode():
+    try:
+        with torch.inference_mode():
+            yield dev
+    finally:
+        model.train(was_training)
+        if dev != home:
+            model.to(home)
+
+
+def _outputs(model: nn.Module, images: torch.Tensor, device):
+    """The network's outputs Z for ``images``, in large batches (an iterator of (Z, first row))."""
+    with _evaluating(model, device) as dev:
+        dtype = next(model.parameters()).dtype
         for i in range(0, len(images), EVAL_BATCH):
             yield model(images[i : i + EVAL_BATCH].to(dev, dtype)), i
 
 
-def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, device=None) -> dict:
-    """Mean cross-entropy loss and accuracy of ``model`` on ``images`` (dropout off): ``{"loss", "acc"}``."""
-    check_model(model)
-    check_data(images, labels, n_classes=_n_outputs(model))
+def _scores(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, device=None) -> dict:
     losses, corrects = [], []
-    for out, i in _batches(model, images, device):
+    for out, i in _outputs(model, images, device):
         yb = labels[i : i + len(out)].to(out.device, torch.int64)
         losses.append(F.cross_entropy(out, yb, reduction="sum"))
         corrects.append((out.argmax(dim=1) == yb).sum())
@@ -333,11 +422,22 @@ def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, devic
     return {"loss": torch.stack(losses).sum().item() / n, "acc": torch.stack(corrects).sum().item() / n}
 
 
+def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, device=None) -> dict:
+    """Mean cross-entropy loss and accuracy of ``model`` on ``images`` (dropout off): ``{"loss", "acc"}``.
+    The model is left in the mode and on the device it came in."""
+    check_model(model)
+    check_data(images, labels, n_classes=None)
+    check_labels(labels, len(images), model_outputs(model, images), rows="images")
+    return _scores(model, images, labels, device)
+
+
 def predict(model: nn.Module, images: torch.Tensor, device=None) -> torch.Tensor:
-    """Class probabilities f_m(X) = softmax(Z)_m for each image (chapter 4, equation (4)); N×10, on the CPU."""
+    """Class probabilities f_m(X) = softmax(Z)_m for each image (chapter 4, equation (4.1)); N×10, on the
+    CPU. The model is left in the mode and on the device it came in."""
     check_model(model)
     check_model_input(images)
-    return torch.cat([torch.softmax(out, dim=1).cpu() for out, _ in _batches(model, images, device)])
+    model_outputs(model, images)
+    return torch.cat([torch.softmax(out, dim=1).cpu() for out, _ in _outputs(model, images, device)])
 
 
 def confusion_matrix(labels: torch.Tensor, predicted: torch.Tensor, n_classes: int = 10) -> torch.Tensor:
@@ -348,10 +448,13 @@ def confusion_matrix(labels: torch.Tensor, predicted: torch.Tensor, n_classes: i
     ``labels`` and ``predicted`` are 1-d integer tensors of class numbers in 0..n_classes-1, one per image
     (``predicted`` is ``labfns.predict(model, x).argmax(dim=1)``). Returns an n_classes×n_classes int64 tensor.
     """
-    from .checks import check_labels, check_positive_int
-
     check_positive_int("n_classes", n_classes)
     check_labels(labels, n_classes=n_classes)
+    if torch.is_tensor(predicted) and predicted.is_floating_point() and predicted.ndim == 2:
+        raise TypeError(
+            f"predicted holds probabilities ({tuple(predicted.shape)}, one row per image), not classes: "
+            "use labfns.predict(model, x).argmax(dim=1)"
+        )
     check_labels(predicted, len(labels), n_classes, name="predicted", rows="labels")
     pairs = labels.long().cpu() * n_classes + predicted.long().cpu()
     return torch.bincount(pairs, minlength=n_classes * n_classes).reshape(n_classes, n_classes)

@@ -14,7 +14,7 @@ torchvision download that data set on first use.
 import sys
 from pathlib import Path
 
-import labfns
+import labfns.data
 from labfns.data import FASHION_MNIST_FILES, MNIST_FILES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,8 +27,8 @@ for k, arg in enumerate(sys.argv[1:3]):
 
 for dataset, src, files in sources:
     if src.is_dir():
-        raw = labfns.install_idx_files(src, dataset=dataset)
-        labfns.check_idx_files(raw, files)
+        raw = labfns.data.install_idx_files(src, dataset=dataset)
+        labfns.data.check_idx_files(raw, files)
         print(f"{dataset} seeded into {raw}")
     else:
         print(f"no {src}: {dataset} will be downloaded by torchvision on first use")

@@ -82,10 +82,10 @@ def fake_files(monkeypatch):
 
 def test_data_root_precedence(tmp_path, monkeypatch):
     monkeypatch.delenv("LABFNS_DATA", raising=False)
-    assert labfns.data_root() == data.REPO_ROOT / "data"
+    assert labfns.data.data_root() == data.REPO_ROOT / "data"
     monkeypatch.setenv("LABFNS_DATA", str(tmp_path / "env"))
-    assert labfns.data_root() == tmp_path / "env"
-    assert labfns.data_root(tmp_path / "arg") == tmp_path / "arg"
+    assert labfns.data.data_root() == tmp_path / "env"
+    assert labfns.data.data_root(tmp_path / "arg") == tmp_path / "arg"
 
 
 def test_load_mnist_reads_torchvision_layout(tmp_path, fake_files):
@@ -222,9 +222,9 @@ def test_data_path_with_spaces_from_the_environment(tmp_path, monkeypatch, fake_
 
 def test_data_root_expands_home(monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(tmp_path))
-    assert labfns.data_root("~/mnist") == tmp_path / "mnist"
+    assert labfns.data.data_root("~/mnist") == tmp_path / "mnist"
     monkeypatch.setenv("LABFNS_DATA", "~/elsewhere")
-    assert labfns.data_root() == tmp_path / "elsewhere"
+    assert labfns.data.data_root() == tmp_path / "elsewhere"
 
 
 def test_corrupted_file_is_refused_before_loading(tmp_path, fake_files):
@@ -244,7 +244,7 @@ def test_bad_root_and_gz_folder(tmp_path):
     with pytest.raises(TypeError, match=r"root must be a folder or file path .* got int 5"):
         labfns.load_mnist("train", root=5)
     with pytest.raises(labfns.DataError, match="is not a folder"):
-        labfns.install_idx_files(tmp_path / "nowhere", root=tmp_path)
+        labfns.data.install_idx_files(tmp_path / "nowhere", root=tmp_path)
 
 
 def test_bad_split():
@@ -272,10 +272,10 @@ def test_wrong_header_and_checksum(tmp_path, monkeypatch):
     raw = tmp_path
     (raw / "t10k-labels-idx1-ubyte").write_bytes(b"\x1f\x8b" + bytes(10006))
     with pytest.raises(labfns.DataError, match="header"):
-        labfns.check_idx_files(raw)
+        labfns.data.check_idx_files(raw)
     (raw / "t10k-labels-idx1-ubyte").write_bytes(bytes([0, 0, 8, 1]) + bytes(10004))
     with pytest.raises(labfns.DataError, match="MD5"):
-        labfns.check_idx_files(raw)
+        labfns.data.check_idx_files(raw)
 
 
 def test_install_idx_files_decompresses(tmp_path):
@@ -284,11 +284,11 @@ def test_install_idx_files_decompresses(tmp_path):
     payload = bytes([0, 0, 8, 1]) + bytes(20)
     with gzip.open(src / "t10k-labels-idx1-ubyte.gz", "wb") as f:
         f.write(payload)
-    raw = labfns.install_idx_files(src, root=tmp_path / "root")
+    raw = labfns.data.install_idx_files(src, root=tmp_path / "root")
     assert raw == tmp_path / "root" / "MNIST" / "raw"
     assert (raw / "t10k-labels-idx1-ubyte").read_bytes() == payload
     with pytest.raises(labfns.DataError, match="no"):
-        labfns.install_idx_files(tmp_path / "empty", root=tmp_path)
+        labfns.data.install_idx_files(tmp_path / "empty", root=tmp_path)
 
 
 # Fashion-MNIST (chapter 12): the same loader on tiny synthetic files, never the real data.
@@ -329,7 +329,7 @@ def test_fashion_wrong_files_are_refused(tmp_path):
     (raw / "t10k-labels-idx1-ubyte").write_bytes(bytes([0, 0, 8, 1]) + bytes(10_004))  # right size
     (raw / "t10k-images-idx3-ubyte").unlink()
     with pytest.raises(labfns.DataError, match="MD5"):
-        labfns.check_idx_files(raw, data.FASHION_MNIST_FILES)
+        labfns.data.check_idx_files(raw, data.FASHION_MNIST_FILES)
 
 
 def test_install_idx_files_into_fashion_folder(tmp_path):
@@ -338,7 +338,7 @@ def test_install_idx_files_into_fashion_folder(tmp_path):
     payload = bytes([0, 0, 8, 1]) + (3).to_bytes(4, "big") + bytes([9, 0, 3])
     with gzip.open(src / "train-labels-idx1-ubyte.gz", "wb") as f:
         f.write(payload)
-    raw = labfns.install_idx_files(src, root=tmp_path / "root", dataset="FashionMNIST")
+    raw = labfns.data.install_idx_files(src, root=tmp_path / "root", dataset="FashionMNIST")
     assert raw == tmp_path / "root" / "FashionMNIST" / "raw"
     assert (raw / "train-labels-idx1-ubyte").read_bytes() == payload
 

@@ -9,19 +9,24 @@ white space match any white space: the page shows a multi-line message on one li
 """
 
 import contextlib
+import errno
 import gzip
 import hashlib
 import io
 import re
+import subprocess
+import sys
+import textwrap
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+import numpy
 import pytest
 import torch
 
 import labfns
-from labfns import data
+from labfns import data, files
 
 PAGE = Path(__file__).resolve().parent.parent / "book" / "errors.md"
 CODE = re.compile(r"^`([^`]+)`$")
@@ -38,13 +43,14 @@ def rows():
 
 
 def observed(run) -> str:
-    """What the reader sees: the exception as Python prints its last line, else what was printed."""
+    """What the reader sees: the exception as Python prints its last lines (the message, then any notes),
+    else what was printed."""
     out = io.StringIO()
     try:
         with contextlib.redirect_stdout(out):
             run()
     except Exception as e:  # noqa: BLE001 (any error is what the row is about)
-        return f"{type(e).__name__}: {e}"
+        return "\n".join([f"{type(e).__name__}: {e}", *getattr(e, "__notes__", [])])
     return out.getvalue().strip() or "(no error)"
 
 
@@ -174,6 +180,187 @@ def ctrl_c_after_epoch_2(tmp_path, monkeypatch):
     assert history.interrupted and len(history) == 2
 
 
+class Spare(labfns.MNISTNet):
+    """The slides' network with a spare linear layer registered after its output layer, never used."""
+
+    def __init__(self):
+        super().__init__()
+        self.spare = torch.nn.Linear(10, 3)
+
+
+def spare_layer_registered_last(tmp_path, monkeypatch):
+    images, labels = stand_in()
+    labfns.fit(Spare(), images, labels, epochs=1, verbose=False)
+
+
+def save_into_a_folder_that_cannot_be_written(tmp_path, monkeypatch):
+    monkeypatch.setattr(files.os, "open", _refuse)  # what a read-only folder does (root ignores chmod)
+    labfns.save(labfns.MNISTNet(), tmp_path / "m.pt")
+
+
+def save_while_the_disk_fills(tmp_path, monkeypatch):
+    labfns.set_seed(0)
+    good = labfns.MNISTNet()
+    labfns.save(good, "net.pt")
+    real_fdopen = files.os.fdopen
+
+    def full_disk(fd, *args, **kwargs):
+        f = real_fdopen(fd, *args, **kwargs)
+
+        def write(b):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        f.write = write
+        return f
+
+    try:
+        with monkeypatch.context() as patch:
+            patch.setattr(files.os, "fdopen", full_disk)
+            labfns.save(labfns.MNISTNet(), "net.pt")
+    finally:
+        kept = labfns.load(labfns.MNISTNet(), "net.pt")  # the good file is still whole
+        assert all(torch.equal(a, b) for a, b in zip(good.state_dict().values(), kept.state_dict().values()))
+
+
+def _gz_labels(folder: Path, n: int = 10_000) -> bytes:
+    folder.mkdir(parents=True, exist_ok=True)
+    payload = bytes([0, 0, 8, 1]) + n.to_bytes(4, "big") + bytes(i % 10 for i in range(n))
+    with gzip.open(folder / "t10k-labels-idx1-ubyte.gz", "wb") as f:
+        f.write(payload)
+    return payload
+
+
+def install_a_truncated_gz(tmp_path, monkeypatch):
+    _gz_labels(tmp_path / "gz")
+    gz = tmp_path / "gz" / "t10k-labels-idx1-ubyte.gz"
+    gz.write_bytes(gz.read_bytes()[:30])
+    data.install_idx_files(tmp_path / "gz", root=tmp_path / "data")
+
+
+def install_over_a_damaged_file(tmp_path, monkeypatch):
+    payload = _gz_labels(tmp_path / "gz")
+    raw = data.install_idx_files(tmp_path / "gz", root=tmp_path / "data")
+    (raw / "t10k-labels-idx1-ubyte").write_bytes(payload[:-1] + b"\xff")  # right size, damaged
+    data.install_idx_files(tmp_path / "gz", root=tmp_path / "data")
+    assert (raw / "t10k-labels-idx1-ubyte").read_bytes() == payload
+
+
+def _processes(script: str, runs: list[list[str]]):
+    procs = [subprocess.Popen([sys.executable, "-c", script, *args], stderr=subprocess.PIPE) for args in runs]
+    for p in procs:
+        _, err = p.communicate(timeout=300)
+        if p.returncode:
+            raise RuntimeError(err.decode().strip().splitlines()[-1])
+
+
+INSTALL = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from labfns import data
+    for _ in range(4):
+        data.install_idx_files(sys.argv[1], root=sys.argv[2])
+    """
+)
+
+
+def three_installs_at_once(tmp_path, monkeypatch):
+    payload = _gz_labels(tmp_path / "gz")
+    _processes(INSTALL, [[str(tmp_path / "gz"), str(tmp_path / "data")]] * 3)
+    assert (tmp_path / "data" / "MNIST" / "raw" / "t10k-labels-idx1-ubyte").read_bytes() == payload
+
+
+LOAD = textwrap.dedent(
+    """
+    import sys
+    from labfns import data
+    import labfns
+    for _ in range(10):
+        images, labels = labfns.load_mnist("test", root=sys.argv[2])
+        assert images.shape == (5, 28, 28) and labels.tolist() == [0, 1, 2, 3, 4]
+    """
+)
+
+
+def load_while_another_installs(tmp_path, monkeypatch):
+    raw = tmp_path / "data" / "MNIST" / "raw"
+    write_idx(raw, "train", 12)
+    write_idx(raw, "t10k", 5)
+    gz = tmp_path / "gz"
+    gz.mkdir()
+    for p in raw.iterdir():
+        (gz / f"{p.name}.gz").write_bytes(gzip.compress(p.read_bytes(), mtime=0))
+    table = {p.name: (p.stat().st_size, hashlib.md5(p.read_bytes()).hexdigest()) for p in raw.iterdir()}
+    loader = LOAD.replace(
+        "from labfns import data\n", f"from labfns import data\ndata.MNIST_FILES = {table!r}\n"
+    )
+    installer = [sys.executable, "-c", INSTALL, str(gz), str(tmp_path / "data")]
+    reader = [sys.executable, "-c", loader, "", str(tmp_path / "data")]
+    procs = [subprocess.Popen(cmd, stderr=subprocess.PIPE) for cmd in (installer, reader, installer)]
+    for p in procs:
+        _, err = p.communicate(timeout=300)
+        if p.returncode:
+            raise RuntimeError(err.decode().strip().splitlines()[-1])
+    assert sorted(p.name for p in raw.iterdir()) == sorted(table)  # no temporary file left
+
+
+def _fails_at_step(step_number, error):
+    class Failing(torch.optim.RMSprop):
+        steps = 0
+
+        def step(self, closure=None):
+            Failing.steps += 1
+            if Failing.steps == step_number:
+                raise error
+            return super().step(closure)
+
+    return Failing
+
+
+def error_in_step_4_of_epoch_3(tmp_path, monkeypatch):
+    images, labels = stand_in()
+    steps_per_epoch = -(-800 // 256)
+    model = labfns.MNISTNet()
+    oom = RuntimeError("CUDA out of memory. Tried to allocate 20.00 MiB")
+    try:
+        labfns.fit(
+            model,
+            images,
+            labels,
+            optimizer=_fails_at_step(2 * steps_per_epoch + 4, oom),
+            verbose=False,
+            device="cpu",
+        )
+    except RuntimeError as error:
+        assert error.history["epoch"] == [1, 2] and not model.training
+        raise
+
+
+def disk_full_in_on_epoch_end(tmp_path, monkeypatch):
+    images, labels = stand_in()
+
+    def save_each_epoch(epoch, model):
+        if epoch == 3:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        labfns.save(model, f"epoch{epoch}.pt")
+
+    try:
+        labfns.fit(labfns.MNISTNet(), images, labels, on_epoch_end=save_each_epoch, verbose=False)
+    except OSError as error:
+        assert error.history["epoch"] == [1, 2, 3]
+        raise
+
+
+def four_restarts_without_set_seed(tmp_path, monkeypatch):
+    images, labels = stand_in()
+    results = []
+    for _ in range(4):
+        model = labfns.MNISTNet()
+        labfns.fit(model, images, labels, epochs=1, verbose=False)
+        results.append(model.fc1.weight.detach().clone())
+    assert all(not torch.equal(a, b) for i, a in enumerate(results) for b in results[i + 1 :])
+
+
 SCENARIOS = {
     "D1": no_files_no_network,
     "D2": read_only_with_files,
@@ -184,6 +371,16 @@ SCENARIOS = {
     "D7": path_with_spaces,
     "T2": ctrl_c_during_epoch_3,
     "T3": ctrl_c_after_epoch_2,
+    "T4": error_in_step_4_of_epoch_3,
+    "T5": disk_full_in_on_epoch_end,
+    "T6": four_restarts_without_set_seed,
+    "S19": spare_layer_registered_last,
+    "M12": save_into_a_folder_that_cannot_be_written,
+    "M13": save_while_the_disk_fills,
+    "D8": install_a_truncated_gz,
+    "D9": install_over_a_damaged_file,
+    "D10": three_installs_at_once,
+    "D11": load_while_another_installs,
 }
 
 
@@ -215,7 +412,7 @@ def test_row(row, tmp_path, monkeypatch):
     if code := CODE.match(tried):
         images, labels = stand_in()
         labfns.set_seed(0)
-        namespace = {"labfns": labfns, "torch": torch, "images": images, "labels": labels}
+        namespace = {"labfns": labfns, "torch": torch, "numpy": numpy, "images": images, "labels": labels}
         namespace["model"] = labfns.MNISTNet()
         text = observed(lambda: exec(code.group(1), namespace))
     else:
