@@ -12,8 +12,10 @@ Pin to a commit whose labfns/ and pyproject.toml's [project] are the ones the no
 (after the last change to labfns is committed, ``--ref HEAD``), and push that commit before publishing;
 tests/test_notebooks_colab.py checks both the cells and the labfns at the ref.
 
-Only the cell's source changes; its outputs, execution count and metadata stay. A notebook whose first code
-cell is not a setup cell gets one inserted before it. Running the script twice changes nothing.
+The cell carries the tag ``remove-cell``: the book's HTML pages leave it out (it means nothing there), while
+Colab and Jupyter, which ignore the tag, show and run it. Only the cell's source and that tag change; its
+outputs, execution count, other tags and other metadata stay. A notebook whose first code cell is not a setup
+cell gets one inserted before it. Running the script twice changes nothing.
 """
 
 from __future__ import annotations
@@ -32,9 +34,12 @@ CONFIG = ROOT / "_config.yml"
 BOOK = ROOT / "book"
 REF_KEY = "colab_labfns_ref"
 MARKER = "# Setup for Google Colab"  # how a setup cell starts, old or new
+TAG = "remove-cell"  # Jupyter Book leaves a cell with this tag off the HTML page
 
-SETUP = '''# Setup for Google Colab: install labfns, this book's functions, from the book's repository.
-# Elsewhere this cell does nothing.
+# The comment lines stay within the chapters' 88 characters (book/ruff.toml); the %pip line is an IPython
+# magic, which ruff does not check for length, and must stay one line.
+SETUP = '''# Setup for Google Colab: install labfns, this book's functions, from the book's
+# repository. Elsewhere this cell does nothing.
 import sys
 
 if "google.colab" in sys.modules:
@@ -68,18 +73,33 @@ def first_code_cell(nb) -> tuple[int, object] | tuple[None, None]:
     return None, None
 
 
+def add_tag(cell) -> bool:
+    """Give ``cell`` the tag TAG, after any tags it has; return whether it was missing."""
+    tags = list(cell.metadata.get("tags", []))
+    if TAG in tags:
+        return False
+    cell.metadata["tags"] = [*tags, TAG]
+    return True
+
+
 def sync_notebook(path: Path, source: str, write: bool = True) -> str | None:
-    """Make the first code cell of ``path`` the setup cell; return what changed (None: nothing)."""
+    """Make the first code cell of ``path`` the setup cell, tagged TAG; return what changed (None: nothing)."""
     nb = nbformat.read(path, as_version=4)
     i, cell = first_code_cell(nb)
     if cell is not None and cell.source.lstrip().startswith(MARKER):
-        if cell.source == source:
+        changes = []
+        if cell.source != source:
+            changes.append("setup cell updated")
+            cell.source = source
+        if add_tag(cell):
+            changes.append(f"tag {TAG} added")
+        if not changes:
             return None
-        change = "setup cell updated"
-        cell.source = source
+        change = ", ".join(changes)
     else:
         change = "setup cell inserted"
         new = nbformat.v4.new_code_cell(source)
+        add_tag(new)
         nb.cells.insert(len(nb.cells) if i is None else i, new)
     if write:
         nbformat.write(nb, path)

@@ -70,6 +70,28 @@ def test_setup_cell_installs_from_config_repository(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
+def test_setup_cell_is_left_off_the_html_pages(path):
+    """The setup cell is for Colab: its tag (remove-cell) keeps it off the book's pages."""
+    tags = _first_code_cell(path).metadata.get("tags", [])
+    assert sync.TAG in tags, f"{path.name}: the setup cell lacks the tag {sync.TAG!r}; {FIX}"
+
+
+def test_sync_tags_the_setup_cell_once_and_keeps_its_other_tags(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    old = nbformat.v4.new_code_cell("# Setup for Google Colab: an older version of the cell")
+    old.metadata["tags"] = ["keep-me"]
+    nb.cells = [nbformat.v4.new_markdown_cell("# A chapter"), old]
+    path = tmp_path / "chapter.ipynb"
+    nbformat.write(nb, path)
+    source = sync.setup_source(URL, REF)
+    assert sync.sync_notebook(path, source) == f"setup cell updated, tag {sync.TAG} added"
+    assert sync.sync_notebook(path, source) is None  # a second run changes nothing
+    cell = _first_code_cell(path)
+    assert cell.source == source
+    assert cell.metadata["tags"] == ["keep-me", sync.TAG]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=_ids(NOTEBOOKS))
 def test_setup_cell_prints_nothing_outside_colab(path):
     cell = _first_code_cell(path)
     assert cell.get("outputs", []) == [], f"{path.name}: the setup cell has stored outputs"
