@@ -1,10 +1,14 @@
 # The book's commands. Each target sets up what it needs: the virtual environment (.venv) with
 # requirements.txt and labfns in editable mode, and MNIST under data/ (from ../shared/data when present).
 #
-#   make book      build the HTML book into _build/html/index.html
+#   make book      build the HTML book into _build/html/index.html (the first build also trains the
+#                  Draw a digit page's network, about half a minute: _ext/draw_weights.py)
 #   make test      build the book (as make book), then ruff + unit tests + re-execute every notebook and
-#                  compare its outputs (nbval) + the built site in headless Chromium (tests/test_site_browser.py)
-#   make execute   re-execute every notebook in place (after changing labfns or a chapter)
+#                  compare its outputs (nbval) + the built site in headless Chromium (tests/test_site_browser.py),
+#                  axe-core's WCAG 2.1 A/AA rules on every page (tests/test_accessibility.py) and the GitHub
+#                  workflow linted (tests/test_workflow.py)
+#   make execute   re-execute every notebook in place (after changing labfns or a chapter), then rewrite
+#                  their reader copies in notebooks/ (scripts/reader_copies.py: what Colab opens)
 #   make bench     the speed benchmarks (README, Performance)
 
 PYTHON ?= python3
@@ -26,7 +30,7 @@ $(STAMP): requirements.txt pyproject.toml scripts/setup_system.sh
 data: $(STAMP)
 	$(PY) scripts/seed_data.py
 
-book: $(STAMP)
+book: $(STAMP) data
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 
 test: $(STAMP) data book
@@ -36,6 +40,7 @@ test: $(STAMP) data book
 
 execute: $(STAMP) data
 	$(PY) scripts/execute_notebooks.py
+	$(PY) scripts/reader_copies.py
 
 bench: $(STAMP) data
 	$(PY) benchmarks/bench_cpu.py --notebooks --build

@@ -7,8 +7,10 @@ the repository root):
   <data root>/FashionMNIST/raw/.
 
 Used by the README's commands and .ci/run. Folders of the gzipped files can be named as the first (MNIST)
-and second (Fashion-MNIST) arguments. A source folder that does not exist is skipped: labfns then lets
-torchvision download that data set on first use.
+and second (Fashion-MNIST) arguments. Where a source folder does not exist (on GitHub's runners, say) and
+the data set is not in the data root yet, torchvision downloads it now, through labfns, so that no notebook
+re-executed by the tests prints download messages halfway; offline, that fails with labfns' message, which
+is printed, and labfns will say the same again where the data are used.
 """
 
 import sys
@@ -25,10 +27,22 @@ sources = [
 for k, arg in enumerate(sys.argv[1:3]):
     sources[k] = (sources[k][0], Path(arg), sources[k][2])
 
+loaders = {"MNIST": labfns.data.load_mnist, "FashionMNIST": labfns.data.load_fashion_mnist}
 for dataset, src, files in sources:
     if src.is_dir():
         raw = labfns.data.install_idx_files(src, dataset=dataset)
         labfns.data.check_idx_files(raw, files)
         print(f"{dataset} seeded into {raw}")
+        continue
+    raw = labfns.data.data_root() / dataset / "raw"
+    if all((raw / name).exists() for name in files):
+        print(f"no {src}: {dataset} already in {raw}")
+        continue
+    print(f"no {src}: downloading {dataset} into {raw} (torchvision)")
+    try:
+        loaders[dataset]("test")  # torchvision fetches all four files of the data set
+    except labfns.data.DataError as e:
+        print(f"{dataset} could not be downloaded now:\n{e}")
     else:
-        print(f"no {src}: {dataset} will be downloaded by torchvision on first use")
+        labfns.data.check_idx_files(raw, files)
+        print(f"{dataset} downloaded into {raw}")

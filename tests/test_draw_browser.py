@@ -8,6 +8,10 @@
 (c) The test digits shown by the "Show me a test digit" button are classified as labfns classifies them.
 (d) At a phone's width the widget fits without sideways scrolling, and a finger (touch events) draws
     instead of scrolling the page.
+(e) For a keyboard and a screen reader: the pad is reached with Tab and drawn on with the arrow keys and
+    Space (a vertical stroke is read as 1), Delete clears it; every control has an accessible name and a
+    visible keyboard focus; the network's answer reaches a polite live region, at most about once a second
+    while a stroke goes on; axe-core finds nothing serious or critical on the page with the widget drawn on.
 Also: the page works opened straight from disk (file://), and says so where JavaScript is off.
 Screenshots go to _build/screenshots/15_draw_a_digit-*.png. Needs the built site (`make book`).
 """
@@ -21,7 +25,8 @@ import torch
 
 import labfns
 
-pytest.register_assert_rewrite("browser")
+pytest.register_assert_rewrite("browser", "axe_check")
+from axe_check import blocking, describe, run_axe  # noqa: E402
 from browser import CHROMIUM_ARGS, DESKTOP, PHONE, SCREENSHOTS  # noqa: E402, F401
 
 pytest_plugins = ["browser"]  # its fixtures: site, browser, open_page
@@ -52,9 +57,10 @@ def _shot(page, name):
     page.screenshot(path=SCREENSHOTS / f"15_draw_a_digit-{name}.png", full_page=False)
 
 
-def _show_widget(page):
-    page.locator("#draw-digit").scroll_into_view_if_needed()
-    page.evaluate("() => document.getElementById('draw-digit').scrollIntoView({block: 'center'})")
+def _show_widget(page, part="#draw-digit"):
+    """Scroll the widget (or a part of it: on a phone the whole is taller than the screen) to mid-screen."""
+    page.locator(part).scroll_into_view_if_needed()
+    page.evaluate("s => document.querySelector(s).scrollIntoView({block: 'center'})", part)
 
 
 JS_FORWARD_ALL = """() => {
@@ -179,6 +185,7 @@ def test_test_digits_button(open_page, exported):
             _shot(page, "test-digit-desktop")
             status = page.locator(".dd-status").inner_text()
             assert f"labelled {int(exported['labels'][0])}" in status, status
+            assert page.get_by_role("status").text_content() == status  # said at once, outside a stroke
     assert seen == expected, [(i, s, e) for i, (s, e) in enumerate(zip(seen, expected)) if s != e]
     watch.assert_clean()
 
@@ -186,7 +193,7 @@ def test_test_digits_button(open_page, exported):
 def test_phone_width(open_page):
     page, watch = open_page(DOC, mobile=True, **PHONE)
     root = _ready(page)
-    _show_widget(page)
+    _show_widget(page, "#draw-digit .dd-pad")
     widths = page.evaluate(
         """() => ({page: document.documentElement.scrollWidth, viewport: window.innerWidth,
                    widget: document.getElementById('draw-digit').getBoundingClientRect().right})"""
@@ -214,6 +221,128 @@ def test_phone_width(open_page):
     page.get_by_role("button", name="Show me a test digit").click()
     page.evaluate("() => document.getElementById('draw-digit').scrollIntoView({block: 'start'})")
     _shot(page, "test-digit-phone")
+    watch.assert_clean()
+    _assert_axe_clean(page)
+
+
+def _assert_axe_clean(page):
+    """axe-core (WCAG 2.1 A/AA) finds nothing serious or critical on the page as it is now.
+
+    After the page's own checks (watch.assert_clean()): axe fetches the stylesheets again to read them, and
+    resolves the theme's `@import "../basic.css"` against the page, a 404 of axe's own.
+    """
+    serious = blocking(run_axe(page))
+    assert not serious, "axe-core on the Draw a digit page, widget drawn on:\n" + describe(serious)
+
+
+def _tab_to(page, selector, limit=400):
+    """Press Tab from the top of the page until the element matching selector has the focus."""
+    page.evaluate("() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); }")
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement === document.querySelector(s)", selector):
+            return
+    pytest.fail(f"{selector} is not reached with the Tab key ({limit} presses)")
+
+
+def _press(page, key, times=1):
+    for _ in range(times):
+        page.keyboard.press(key)
+
+
+STATUS_LOG = """() => {
+    window.__said = [];
+    const region = document.querySelector('#draw-digit [role=status][aria-live=polite]');
+    new MutationObserver(() => window.__said.push(region.textContent))
+        .observe(region, {childList: true, characterData: true, subtree: true});
+}"""
+
+
+def test_keyboard_draws(open_page):
+    """Keyboard only: Tab to the pad, pen to the top, Space, down the pad, Space: a vertical stroke, read as 1."""
+    page, watch = open_page(DOC)
+    root = _ready(page)
+    _show_widget(page)
+    _tab_to(page, "#draw-digit .dd-pad")
+    _show_widget(page)
+    page.evaluate(STATUS_LOG)
+    start = page.evaluate("() => performance.now()")
+
+    assert page.evaluate("() => window.drawDigit.pen()") == {"x": 140, "y": 140, "down": False}
+    _press(page, "ArrowUp", 10)  # one input pixel (10 pad units) a press: to y = 40
+    _press(page, "Space")
+    assert page.evaluate("() => window.drawDigit.pen().down")
+    assert page.locator("#draw-digit .dd-cursor").is_visible(), "no pen ring over the focused pad"
+    _press(page, "ArrowDown", 20)  # to y = 240, drawing
+    _shot(page, "keyboard-desktop")
+    _press(page, "Space")  # the pen up: the stroke ends and the full answer is said
+    assert not page.evaluate("() => window.drawDigit.pen().down")
+    page.wait_for_function("() => document.getElementById('draw-digit').dataset.prediction !== ''")
+    assert root.get_attribute("data-source") == "drawing"
+    live = page.locator("#draw-digit [role=status]")
+    assert root.get_attribute("data-prediction") == "1", live.text_content()
+    shape = _check_mnist_like(page)
+    assert shape["width"] <= 4, f"a thin vertical stroke became {shape['width']} pixels wide"
+
+    # The live region: polite, with the answer shown on screen; during the stroke (31 key presses and a
+    # redraw for each) it changed at most once a second, plus the full answer at the end.
+    assert live.get_attribute("aria-live") == "polite"
+    assert "The network reads 1" in live.text_content()
+    assert live.text_content() == page.locator("#draw-digit .dd-status").inner_text()  # as on screen
+    said = page.evaluate("() => window.__said")
+    seconds = (page.evaluate("() => performance.now()") - start) / 1000
+    assert said and said[-1].startswith("The network reads 1"), said
+    assert len(said) <= seconds + 2, f"the live region spoke {len(said)} times in {seconds:.1f} s: {said}"
+
+    _press(page, "Delete")
+    assert root.get_attribute("data-prediction") == ""
+    assert page.evaluate("() => window.drawDigit.input()") is None
+    assert "Draw a digit" in live.text_content()
+
+    _press(page, "Space")  # one more stroke, left to right, for axe to see the widget drawn on
+    _press(page, "ArrowRight", 5)
+    _press(page, "Space")
+    watch.assert_clean()
+    _assert_axe_clean(page)
+
+
+FOCUS_RING = """el => {
+    const s = getComputedStyle(el);
+    return {visible: el.matches(':focus-visible'), style: s.outlineStyle, width: parseFloat(s.outlineWidth)};
+}"""
+
+
+def test_controls_named_and_focus_visible(open_page):
+    page, watch = open_page(DOC)
+    _ready(page)
+    tree = page.locator("#draw-digit").aria_snapshot()
+    for line in (
+        'application "Drawing pad for one digit"',
+        'button "Clear the drawing pad"',
+        'button "Show me a test digit"',
+        'list "The ten softmax probabilities"',
+        'img "The 28 by 28 input the network sees"',
+    ):
+        assert line in tree, f"{line} missing from the widget's accessibility tree:\n{tree}"
+    described = page.evaluate(
+        """() => { const pad = document.querySelector('#draw-digit .dd-pad');
+                   return document.getElementById(pad.getAttribute('aria-describedby')).textContent; }"""
+    )
+    for words in ("mouse", "finger", "keyboard", "arrow keys", "Space", "Delete"):
+        assert words in described, f"the pad's description does not mention {words!r}: {described}"
+
+    # Each control, reached with Tab, shows a focus outline of at least 2 px.
+    for selector, name in (
+        ("#draw-digit .dd-pad", "pad"),
+        ("#draw-digit .dd-clear", "clear"),
+        ("#draw-digit .dd-test", "test"),
+    ):
+        _tab_to(page, selector)
+        ring = page.locator(selector).evaluate(FOCUS_RING)
+        assert ring["visible"] and ring["style"] != "none" and ring["width"] >= 2, (selector, ring)
+        if name == "clear":
+            _show_widget(page)
+            _shot(page, "focus-button-desktop")
     watch.assert_clean()
 
 

@@ -3,14 +3,16 @@
 For each page, at a desktop width and at a phone's: no console errors, nothing requested off this machine
 (MathJax included: it is served from _static/mathjax), every equation typeset by MathJax with no raw TeX
 left, every image loaded, no sideways scrolling on the phone; a screenshot of each goes to
-_build/screenshots/ for a person to look at. Notebook pages link to Colab (that notebook, branch main) and
-to their .ipynb. The search page finds "softmax" on the pages that discuss it. Needs the built site
-(`make book`; `make test` builds it first) and Debian's chromium.
+_build/screenshots/ for a person to look at. Notebook pages link to Colab and to a .ipynb download, both
+the chapter's reader copy (notebooks/<name>.ipynb, branch main; scripts/reader_copies.py). The search page
+finds "softmax" on the pages that discuss it. Needs the built site (`make book`; `make test` builds it
+first) and Debian's chromium.
 """
 
 from __future__ import annotations
 
 import re
+import subprocess
 
 import nbformat
 import pytest
@@ -90,10 +92,15 @@ def test_page_in_browser(open_page, page, width):
 
 
 def _markdown_text(page) -> str:
+    """The page's prose as the reader sees it: without label lines `(ch-x)=` and cross-reference targets
+    such as the `<ch-softmax>` of {numref}`chapter %s <ch-softmax>`, which are not words on the page."""
     if page.is_notebook:
         nb = nbformat.read(page.source, as_version=4)
-        return "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
-    return page.source.read_text(encoding="utf-8")
+        text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    else:
+        text = page.source.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^\([\w-]+\)=$", "", text)
+    return re.sub(r"<[\w-]+>`", "`", text)
 
 
 def test_pages_with_equations_are_checked():
@@ -108,7 +115,12 @@ def test_notebook_page_links_to_colab_and_ipynb(open_page, page):
     repo = re.sub(r"^https://github\.com/", "", CONFIG["repository"]["url"].rstrip("/"))
     branch = CONFIG["repository"]["branch"]
     assert branch == "main"
-    expected = f"https://colab.research.google.com/github/{repo}/blob/{branch}/{page.docname}.ipynb"
+    # Colab opens the reader copy, a file of the repository (not ignored by git, so it is pushed with it)
+    copy = ROOT / "notebooks" / f"{page.name}.ipynb"
+    assert copy.is_file(), f"no reader copy {copy.relative_to(ROOT)}: run `python scripts/reader_copies.py`"
+    ignored = subprocess.run(["git", "-C", str(ROOT), "check-ignore", "-q", str(copy)], check=False)
+    assert ignored.returncode != 0, f"{copy.relative_to(ROOT)} is ignored by git: Colab would not find it"
+    expected = f"https://colab.research.google.com/github/{repo}/blob/{branch}/notebooks/{page.name}.ipynb"
     colab = browser_page.eval_on_selector_all(
         "a[href*='colab.research.google.com']", "links => links.map(a => a.href)"
     )
@@ -120,7 +132,7 @@ def test_notebook_page_links_to_colab_and_ipynb(open_page, page):
     for href in downloads:
         local = HTML / href.removeprefix(ORIGIN)
         assert local.is_file(), f"the .ipynb download {href} is not in the built site"
-        assert nbformat.read(local, as_version=4).cells == nbformat.read(page.source, as_version=4).cells
+        assert local.read_bytes() == copy.read_bytes(), f"the .ipynb download {href} is not {copy.name}"
     watch.assert_clean()
 
 

@@ -12,6 +12,9 @@
   var PEN = 28; // pen width in pad units: 2-3 pixels, as in MNIST, once a large drawing is scaled to 20
   var FRAME = 28; // MNIST's frame ...
   var BOX = 20; // ... and the box its digits were scaled to fit
+  var KEY_STEP = 10; // an arrow key moves the keyboard's pen one input pixel (a tenth of the pen's width)
+  var SAY_EVERY_MS = 1000; // during a stroke, the live region speaks at most once a second
+  var EMPTY_MESSAGE = "Draw a digit in the box, as large as the box allows.";
 
   // ---- The network ------------------------------------------------------------------------------
 
@@ -211,23 +214,59 @@
     var nDigits = spec.digits ? spec.digits.n : 0;
     var k1 = layers[0].nOut, k2 = layers.length > 2 ? layers[1].nOut : 0;
     var g1 = grid(k1), g2 = k2 ? grid(k2) : null;
+    var uid = root.id || "draw-digit";
 
     root.textContent = "";
     root.classList.add("dd-ready");
+    root.setAttribute("role", "group");
+    root.setAttribute("aria-label", "Draw a digit");
     var left = el("div", "dd-left");
-    var pad = canvas("dd-pad", PAD, PAD, "Drawing pad: draw one digit, 0 to 9, with the mouse, a finger or a pen");
+
+    // The pad: a canvas the pointer draws on, and a keyboard control (role "application", so that a screen
+    // reader hands the arrow keys and Space to it). The ring over it is the keyboard's pen.
+    var padWrap = el("div", "dd-pad-wrap");
+    var pad = el("canvas", "dd-pad");
+    pad.width = pad.height = PAD;
+    pad.tabIndex = 0;
+    pad.setAttribute("role", "application");
+    pad.setAttribute("aria-label", "Drawing pad for one digit");
+    pad.setAttribute("aria-describedby", uid + "-help");
+    var cursor = el("div", "dd-cursor");
+    cursor.setAttribute("aria-hidden", "true");
+    padWrap.appendChild(pad);
+    padWrap.appendChild(cursor);
+    var help = el("p", "dd-help");
+    help.id = uid + "-help";
+    help.innerHTML =
+      "Draw with the mouse, a finger or a pen, or with the keyboard: in the box, the arrow keys move " +
+      "the pen (with <kbd>Shift</kbd>, four times as far), <kbd>Space</kbd> puts it down or lifts it, " +
+      "<kbd>Delete</kbd> clears. The network's answer is read out as it changes.";
+
     var clear = el("button", "dd-button dd-clear", "Clear");
     var test = el("button", "dd-button dd-test", "Show me a test digit");
     clear.type = test.type = "button";
+    clear.setAttribute("aria-label", "Clear the drawing pad");
     if (!nDigits) test.disabled = true;
     var buttons = el("div", "dd-buttons");
     buttons.appendChild(clear);
     buttons.appendChild(test);
-    var status = el("p", "dd-status");
-    status.setAttribute("aria-live", "polite");
-    left.appendChild(pad);
+    // The network's answer twice: on screen, new at every frame of a stroke; and for screen readers, in a
+    // live region that speaks as the answer changes, but not at every point of a stroke (see say).
+    var status = el("p", "dd-status", EMPTY_MESSAGE);
+    status.setAttribute("aria-hidden", "true");
+    var live = el("p", "dd-sr-only dd-live", EMPTY_MESSAGE);
+    live.setAttribute("role", "status");
+    live.setAttribute("aria-live", "polite");
+    live.setAttribute("aria-atomic", "true");
+    // Whether the keyboard's pen is down, for screen readers (the ring shows it on screen).
+    var penNote = el("p", "dd-sr-only");
+    penNote.setAttribute("aria-live", "polite");
+    left.appendChild(padWrap);
     left.appendChild(buttons);
     left.appendChild(status);
+    left.appendChild(live);
+    left.appendChild(help);
+    left.appendChild(penNote);
 
     var right = el("div", "dd-right");
     var pics = el("div", "dd-pics");
@@ -249,6 +288,7 @@
       row.setAttribute("role", "listitem");
       var fill = el("span", "dd-fill");
       var track = el("span", "dd-track");
+      track.setAttribute("aria-hidden", "true");
       track.appendChild(fill);
       var pct = el("span", "dd-pct", "");
       row.appendChild(el("span", "dd-digit", String(m)));
@@ -270,6 +310,35 @@
     var ctx = pad.getContext("2d", { willReadFrequently: true });
     var state = { source: "empty", testIndex: -1, input: null, result: null };
     var drawing = false, last = null, pending = false;
+    var pen = { x: PAD / 2, y: PAD / 2, down: false }; // the keyboard's pen, in pad units
+
+    // ---- What the live region says ----
+    // Outside a stroke, every new answer at once. During one, only a change of the digit read, at most
+    // once every SAY_EVERY_MS, the latest one winning; the full answer follows when the stroke ends.
+    var said = { top: null, at: 0 }, sayTimer = null, waiting = null;
+
+    function say(text, top) {
+      window.clearTimeout(sayTimer);
+      sayTimer = null;
+      waiting = null;
+      said = { top: top, at: Date.now() };
+      if (live.textContent !== text) live.textContent = text;
+    }
+
+    function sayDuringStroke(text, top) {
+      if (top === said.top) {
+        window.clearTimeout(sayTimer);
+        sayTimer = null;
+        waiting = null;
+        return;
+      }
+      waiting = [text, top];
+      if (sayTimer) return;
+      sayTimer = window.setTimeout(function () {
+        sayTimer = null;
+        if (waiting) say(waiting[0], waiting[1]);
+      }, Math.max(0, said.at + SAY_EVERY_MS - Date.now()));
+    }
 
     function show(x, label) {
       state.input = x;
@@ -284,7 +353,8 @@
           r.row.classList.remove("dd-top");
         });
         root.dataset.prediction = "";
-        status.textContent = "Draw a digit in the box, as large as the box allows.";
+        status.textContent = EMPTY_MESSAGE;
+        say(EMPTY_MESSAGE, null);
         return;
       }
       var res = forward(layers, x);
@@ -300,7 +370,10 @@
         r.row.classList.toggle("dd-top", m === top);
       });
       root.dataset.prediction = String(top);
-      status.textContent = (label || "") + "The network reads " + top + " (" + (100 * res.probs[top]).toFixed(1) + " %).";
+      var text = (label || "") + "The network reads " + top + " (" + (100 * res.probs[top]).toFixed(1) + " %).";
+      status.textContent = text;
+      if (drawing || pen.down) sayDuringStroke(text, top);
+      else say(text, top);
     }
 
     function inkFromPad() {
@@ -330,6 +403,7 @@
       state.testIndex = -1;
       root.dataset.source = "empty";
       root.dataset.testIndex = "";
+      if (pen.down) liftPen(true);
       show(null);
     }
 
@@ -341,6 +415,7 @@
 
     function showTestDigit(i) {
       var x = testDigit(i);
+      if (pen.down) liftPen(true);
       ctx.clearRect(0, 0, PAD, PAD);
       var small = document.createElement("canvas");
       small.width = small.height = FRAME;
@@ -373,16 +448,24 @@
       ctx.stroke();
     }
 
-    pad.addEventListener("pointerdown", function (e) {
-      if (e.pointerType === "mouse" && e.button !== 0) return;
-      e.preventDefault();
-      if (pad.setPointerCapture) pad.setPointerCapture(e.pointerId);
+    // A new drawing replaces a test digit or the empty pad.
+    function startDrawing() {
       if (state.source !== "drawing") {
         ctx.clearRect(0, 0, PAD, PAD);
         state.source = "drawing";
         state.testIndex = -1;
         root.dataset.testIndex = "";
       }
+    }
+
+    // ---- Mouse, finger, pen ----
+    pad.addEventListener("pointerdown", function (e) {
+      if (e.pointerType === "mouse" && e.button !== 0) return;
+      e.preventDefault();
+      root.classList.remove("dd-keys");
+      if (pad.setPointerCapture) pad.setPointerCapture(e.pointerId);
+      if (pen.down) liftPen(true);
+      startDrawing();
       drawing = true;
       last = point(e);
       stroke(last, last);
@@ -409,6 +492,74 @@
     pad.addEventListener("pointercancel", end);
     pad.addEventListener("lostpointercapture", end);
 
+    // ---- Keyboard ----
+    function placeCursor() {
+      cursor.style.left = (100 * pen.x) / PAD + "%";
+      cursor.style.top = (100 * pen.y) / PAD + "%";
+      cursor.classList.toggle("dd-cursor-down", pen.down);
+    }
+
+    function putPenDown() {
+      startDrawing();
+      pen.down = true;
+      placeCursor();
+      penNote.textContent = "Pen down: the arrow keys draw.";
+      stroke([pen.x, pen.y], [pen.x, pen.y]);
+      schedule();
+    }
+
+    // quiet: lifted by something else (a click, Clear, a test digit), with nothing to announce.
+    function liftPen(quiet) {
+      pen.down = false;
+      placeCursor();
+      if (quiet) return;
+      penNote.textContent = "Pen up: the arrow keys move without drawing.";
+      update();
+    }
+
+    function clamp(v) {
+      return Math.max(0, Math.min(PAD, v));
+    }
+
+    pad.addEventListener("keydown", function (e) {
+      if (e.altKey || e.ctrlKey || e.metaKey) return;
+      var step = e.shiftKey ? 4 * KEY_STEP : KEY_STEP, dx = 0, dy = 0;
+      switch (e.key) {
+        case "ArrowLeft": dx = -step; break;
+        case "ArrowRight": dx = step; break;
+        case "ArrowUp": dy = -step; break;
+        case "ArrowDown": dy = step; break;
+        case " ":
+        case "Enter":
+          e.preventDefault();
+          root.classList.add("dd-keys");
+          if (pen.down) liftPen(false);
+          else putPenDown();
+          return;
+        case "Delete":
+        case "Backspace":
+          e.preventDefault();
+          clearAll();
+          return;
+        default:
+          return; // Tab and everything else keep their usual meaning
+      }
+      e.preventDefault(); // the arrow keys draw instead of scrolling the page
+      root.classList.add("dd-keys");
+      var next = [clamp(pen.x + dx), clamp(pen.y + dy)];
+      if (pen.down) {
+        stroke([pen.x, pen.y], next);
+        schedule();
+      }
+      pen.x = next[0];
+      pen.y = next[1];
+      placeCursor();
+    });
+    pad.addEventListener("blur", function () {
+      if (pen.down) liftPen(false);
+    });
+    placeCursor();
+
     clear.addEventListener("click", clearAll);
     var next = 0;
     test.addEventListener("click", function () {
@@ -427,6 +578,7 @@
       nDigits: nDigits,
       input: function () { return state.input ? Array.from(state.input) : null; },
       result: function () { return state.result; },
+      pen: function () { return { x: pen.x, y: pen.y, down: pen.down }; },
     };
   }
 
