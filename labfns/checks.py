@@ -7,10 +7,12 @@ expected. The book's page "When things go wrong" (book/errors.md) lists them.
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 import numbers
 import os
+import warnings
 
 import torch
 from torch import nn
@@ -45,6 +47,11 @@ __all__ = [
     "check_probabilities",
     "check_lengths",
     "check_activations",
+    "check_training_images",
+    "check_epoch",
+    "check_finite_weights",
+    "check_flag",
+    "check_split_size",
 ]
 
 
@@ -66,6 +73,8 @@ def check_seed(seed) -> None:
     """``seed`` must be a whole number (the slides' ``torch_manual_seed(0)``)."""
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise TypeError(f"seed must be a whole number, such as 0, got {_given(seed)}")
+    if not -(2**63) <= seed < 2**63:
+        raise ValueError(f"seed must lie between -2**63 and 2**63 - 1 (PyTorch's seeds), got {seed}")
 
 
 def check_fraction(name: str, value) -> None:
@@ -142,6 +151,11 @@ def check_tensor(name: str, x, *, ndim=None, floating: bool = False, integer: bo
         raise TypeError(f"{name} must hold integers (class numbers), got dtype {x.dtype}; use {name}.long()")
 
 
+def _all_finite(x: torch.Tensor) -> bool:
+    # One sum is far cheaper than an elementwise test; only when it is not finite, look closer.
+    return bool(torch.isfinite(x.sum())) or bool(torch.isfinite(x).all())
+
+
 def _range(x: torch.Tensor) -> tuple[float, float]:
     """The smallest and largest value of ``x`` (NaN if there is one), without copying ``x``."""
     return float(x.min()), float(x.max())
@@ -160,6 +174,18 @@ def check_model_input(images, name: str = "images") -> None:
             f"{name} must be a torch.Tensor (N×28×28 or N×784), got {type(images).__name__}; "
             "use torch.as_tensor(...) or labfns.load_mnist()"
         )
+    if images.is_meta:
+        raise ValueError(f"{name} are on the meta device: they hold no numbers; load or create them first")
+    shape = tuple(images.shape)
+    if not (images.ndim == 3 and shape[1:] == (28, 28)) and not (images.ndim == 2 and shape[1] == 784):
+        hint = ""
+        if shape in ((28, 28), (784,)):
+            hint = "; a single image needs a batch dimension: images[None] or images.unsqueeze(0)"
+        elif images.ndim == 1 and not images.is_floating_point():
+            hint = "; one number per image looks like labels: the order is (model, images, labels)"
+        raise ValueError(f"{name} must have shape N×28×28 or N×784, got {shape}{hint}")
+    if images.is_complex():
+        raise TypeError(f"{name} must hold real grey levels, got dtype {images.dtype}; use {name}.real")
     if images.dtype == torch.bool:
         raise TypeError(
             f"{name} must be floating point, got dtype torch.bool; use {name}.float() "
@@ -172,14 +198,6 @@ def check_model_input(images, name: str = "images") -> None:
             f"{name} must be floating point, got dtype {images.dtype}; "
             f"divide uint8 pixel values by 255 (the slides' torch_div(255)): {name}.float() / 255"
         )
-    shape = tuple(images.shape)
-    if not (images.ndim == 3 and shape[1:] == (28, 28)) and not (images.ndim == 2 and shape[1] == 784):
-        hint = (
-            "; a single image needs a batch dimension: images[None] or images.unsqueeze(0)"
-            if shape in ((28, 28), (784,))
-            else ""
-        )
-        raise ValueError(f"{name} must have shape N×28×28 or N×784, got {shape}{hint}")
     if len(images) == 0:
         raise ValueError(f"{name} is empty (0 images)")
     lo, hi = _range(images)
@@ -193,10 +211,29 @@ def check_model_input(images, name: str = "images") -> None:
         )
 
 
+def check_training_images(images, name: str = "images") -> None:
+    """Images to train on, beyond :func:`check_model_input`: not divided by 255 twice, and not all alike
+    (either trains to chance without any error)."""
+    lo, hi = _range(images)
+    if lo == hi:
+        raise ValueError(
+            f"{name} all hold the same value ({hi:g}): there is nothing to learn from; check how they were "
+            "made (load_mnist returns grey levels from 0 to 1)"
+        )
+    if 0 <= lo and hi < 0.01:
+        raise ValueError(
+            f"{name} hold values up to {hi:.3g} only: divided by 255 twice? load_mnist already scales the "
+            f"grey levels to [0, 1]; use the images it returns as they are"
+        )
+
+
 def _label_hint(labels, name: str) -> str:
     """What to do with labels that are not one class number per image (2-d, or not integers)."""
     if labels.ndim == 2 and labels.shape[1] == 1:
-        return f"; one class per row? use {name}.squeeze(1)"
+        fix = f"{name}.squeeze(1)" + (
+            ".long()" if labels.is_floating_point() or labels.dtype == torch.bool else ""
+        )
+        return f"; one class per row? use {fix}"
     if labels.ndim == 2 and labels.numel():
         rows = labels.double()
         if bool(((rows == 0) | (rows == 1)).all()) and bool((rows.sum(dim=1) == 1).all()):
@@ -328,9 +365,10 @@ def check_layer_sizes(hidden, dropout, n_inputs, n_classes) -> None:
             f"dropout must be two rates (one per hidden layer), such as (0.4, 0.3), got {dropout!r}"
         )
     for rate in dropout:
-        if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate <= 1:
+        if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate < 1:
+            hint = "; a rate of 1 drops every unit, and nothing is learned" if rate == 1 else ""
             raise ValueError(
-                f"each dropout rate must be a number in [0, 1], got {rate!r} in dropout={dropout!r}"
+                f"each dropout rate must be a number in [0, 1), got {rate!r} in dropout={dropout!r}{hint}"
             )
     check_positive_int("n_inputs", n_inputs)
     check_positive_int("n_classes", n_classes)
@@ -344,30 +382,70 @@ def _parameters_of(fn) -> dict | None:
         return None
 
 
+def _optimizer_class(optimizer):
+    """The optimizer class behind ``optimizer`` (a class, or a functools.partial of one), else None."""
+    inner = optimizer.func if isinstance(optimizer, functools.partial) else optimizer
+    return inner if isinstance(inner, type) and issubclass(inner, torch.optim.Optimizer) else None
+
+
 def check_optimizer(optimizer, lr, weight_decay) -> None:
     """``fit``'s optimizer settings: an optimizer class (not one already built), a learning rate > 0 or
-    None, and a ridge penalty λ ≥ 0 (a number or ``{module: λ}``) that the optimizer can apply."""
+    None, and a ridge penalty λ ≥ 0 (a number or ``{module name: λ}``) that the optimizer applies."""
     if isinstance(optimizer, torch.optim.Optimizer):
         raise TypeError(
             "optimizer must be an optimizer class, such as torch.optim.RMSprop, not an optimizer already "
             f"built ({type(optimizer).__name__}(...)): fit builds it; pass lr=... to fit"
         )
     check_callable("optimizer", optimizer, what="an optimizer class such as torch.optim.RMSprop")
+    if isinstance(optimizer, type) and not issubclass(optimizer, torch.optim.Optimizer):
+        raise TypeError(
+            f"optimizer must be an optimizer class such as torch.optim.RMSprop, got the class "
+            f"{optimizer.__name__}, which is not a torch.optim.Optimizer"
+        )
+    cls = _optimizer_class(optimizer)
+    if cls is torch.optim.LBFGS:
+        raise ValueError(
+            "torch.optim.LBFGS needs a closure that recomputes the loss at every step, which fit's steps "
+            "do not pass; use RMSprop, SGD or Adam"
+        )
     check_number("lr", lr, positive=True, allow_none=True)
     if isinstance(weight_decay, dict):
         for key, lam in weight_decay.items():
+            if not isinstance(key, str):
+                raise TypeError(
+                    f"weight_decay's keys must be module names such as 'fc1', got {_given(key)}; "
+                    "use {'fc1': 1e-4}"
+                )
             check_number(f"weight_decay[{key!r}]", lam)
         penalties = list(weight_decay.values())
     else:
+        if isinstance(weight_decay, bool) or not isinstance(weight_decay, (numbers.Real, dict)):
+            raise TypeError(
+                f"weight_decay must be a number ≥ 0 or a dict {{module name: λ}}, got {_given(weight_decay)}"
+            )
         check_number("weight_decay", weight_decay)
         penalties = [weight_decay]
-    known = _parameters_of(optimizer)
-    name = getattr(optimizer, "__name__", type(optimizer).__name__)
-    if any(lam > 0 for lam in penalties) and known is not None and "weight_decay" not in known:
+    if isinstance(optimizer, functools.partial) and "weight_decay" in optimizer.keywords:
         raise ValueError(
-            f"{name} has no weight_decay, so the ridge penalty weight_decay={weight_decay!r} would be "
+            f"the optimizer's own weight_decay={optimizer.keywords['weight_decay']!r} would be replaced by "
+            "fit's, which puts the ridge penalty on the weight matrices only: pass it to fit instead, "
+            "fit(..., weight_decay=...)"
+        )
+    if cls is None:  # a function that builds an optimizer: it receives fit's parameter groups as they are
+        return
+    known = _parameters_of(cls) or {}
+    if any(lam > 0 for lam in penalties) and "weight_decay" not in known:
+        raise ValueError(
+            f"{cls.__name__} has no weight_decay, so the ridge penalty weight_decay={weight_decay!r} would be "
             "ignored: use an optimizer that applies it (torch.optim.RMSprop, SGD, Adam, ...), or leave "
             "weight_decay at 0"
+        )
+    default = getattr(known.get("weight_decay"), "default", 0)
+    if isinstance(default, numbers.Real) and default > 0 and all(lam == 0 for lam in penalties):
+        warnings.warn(
+            f"{cls.__name__}'s own default weight_decay={default} is replaced by fit's weight_decay=0 (fit "
+            f"sets the penalty itself, on weight matrices only): pass weight_decay={default} to fit to keep it",
+            stacklevel=3,
         )
 
 
@@ -386,6 +464,15 @@ def check_weight_decay(model: nn.Module, weight_decay) -> None:
         )
     matrices = [n for n, p in model.named_parameters() if p.ndim >= 2]
     empty = sorted(k for k in weight_decay if not any(n.startswith(k + ".") for n in matrices))
+    trainable = [n for n, p in model.named_parameters() if p.ndim >= 2 and p.requires_grad]
+    frozen = sorted(
+        k for k in weight_decay if k not in empty and not any(n.startswith(k + ".") for n in trainable)
+    )
+    if frozen:
+        raise ValueError(
+            f"weight_decay names {frozen}, whose weights are frozen (requires_grad is False): the penalty "
+            "would be ignored; unfreeze them, or leave them out of weight_decay"
+        )
     if empty:
         raise ValueError(
             f"weight_decay names {empty}, which hold no weight matrix (the ridge penalty applies to "
@@ -398,6 +485,11 @@ def check_trainable(model: nn.Module) -> None:
     params = list(model.parameters())
     if not params:
         raise ValueError(f"model ({type(model).__name__}) has no parameters: there is nothing to train")
+    if any(p.is_meta for p in params):
+        raise ValueError(
+            "the model's weights are on the meta device: they hold no numbers yet; build the network on "
+            "the CPU (the default) or load weights into it"
+        )
     if not any(p.requires_grad for p in params):
         raise ValueError(
             "none of the model's parameters requires a gradient (all frozen with requires_grad_(False)): "
@@ -411,6 +503,23 @@ def check_trainable(model: nn.Module) -> None:
             f"the model's weights are {params[0].dtype}; fit trains networks of 32-bit (or 64-bit) floats "
             "(16-bit weights need mixed-precision training, which fit does not do): use model.float()"
         )
+    check_finite_weights(model)
+    if torch.is_inference_mode_enabled():
+        raise RuntimeError(
+            "fit runs inside torch.inference_mode(), where nothing can be trained: call it outside that block"
+        )
+
+
+def check_finite_weights(model: nn.Module) -> None:
+    """Every weight of ``model`` is a finite number (a NaN would turn every output and loss NaN)."""
+    for name, p in model.named_parameters():
+        if isinstance(p, nn.parameter.UninitializedParameter) or p.is_meta:
+            continue  # a lazy layer's weights are made on the first forward pass
+        if p.numel() and not _all_finite(p.detach()):
+            raise ValueError(
+                f"the model's weights hold NaN or infinite values ({name}): nothing it computes means "
+                "anything. Build a new network, or load good weights (labfns.load)"
+            )
 
 
 def check_callback(name: str, fn, args: tuple) -> None:
@@ -453,15 +562,23 @@ def check_cuda_graphs(cuda_graphs, device: torch.device, optimizer, enough: bool
 
 
 def model_outputs(model: nn.Module, images: torch.Tensor) -> int:
-    """The number of outputs (classes) of ``model``, read off its output for the first image, run with
+    """The number of outputs (classes) of ``model``, read off its output for the first two images, run with
     dropout off and without gradients; the model's mode is left as it was."""
     param = next(model.parameters(), None)
     device, dtype = (param.device, param.dtype) if param is not None else (images.device, images.dtype)
+    x = images[:2].to(device, dtype if dtype.is_floating_point else images.dtype)
     was_training = model.training
     model.eval()
     try:
-        with torch.inference_mode():
-            out = model(images[:1].to(device, dtype if dtype.is_floating_point else images.dtype))
+        with torch.no_grad():  # not inference_mode: a lazy layer's weights are created here, for training
+            out = model(x)
+    except Exception as error:
+        if hasattr(error, "add_note"):
+            error.add_note(
+                f"labfns ran the model on {len(x)} images of shape {tuple(x.shape)} to count its outputs; "
+                "a network of nn.Linear layers needs them flattened first: nn.Flatten(), or images.flatten(1)"
+            )
+        raise
     finally:
         model.train(was_training)
     if isinstance(out, dict):
@@ -470,13 +587,68 @@ def model_outputs(model: nn.Module, images: torch.Tensor) -> int:
             "a network with one output. Train several heads with labfns.train_epoch and a loss function of "
             "your own (chapter 14)"
         )
-    if not isinstance(out, torch.Tensor) or out.ndim != 2:
+    if not isinstance(out, torch.Tensor) or out.ndim != 2 or len(out) != len(x):
         shape = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
         raise ValueError(
-            f"model returns {shape} for one image; fit, evaluate and predict need one row of scores per "
-            "image, N×K, a column per class (the outputs Z_m of chapter 4)"
+            f"model returns {shape} for {len(x)} images; fit, evaluate and predict need one row of scores "
+            "per image, N×K, a column per class (the outputs Z_m of chapter 4)"
+        )
+    if not out.is_floating_point():
+        raise TypeError(f"model returns {out.dtype} scores; the outputs Z_m must be floating-point numbers")
+    rows = out.double()
+    ones = torch.ones(len(out), dtype=torch.float64, device=out.device)
+    if out.shape[1] > 1 and bool((rows >= 0).all()) and torch.allclose(rows.sum(dim=1), ones, atol=1e-5):
+        raise ValueError(
+            "model returns probabilities (each row ≥ 0, adding up to 1): it ends with a softmax. fit's "
+            "cross-entropy, evaluate and predict apply the softmax themselves (chapter 4): remove the "
+            "model's final nn.Softmax and return the outputs Z_m"
         )
     return out.shape[1]
+
+
+def check_epoch(model, optimizer, images, labels, batch_size, generator, loss_fn, step) -> None:
+    """``train_epoch``'s arguments, checked in a fraction of a millisecond (no pass over all the data): a
+    network, an optimizer built on its parameters, images and labels of one length, a batch size, a
+    generator, and gradients switched on."""
+    check_model(model)
+    if not isinstance(optimizer, torch.optim.Optimizer):
+        built = "; build it: optimizer(model.parameters())" if isinstance(optimizer, type) else ""
+        raise TypeError(f"optimizer must be a torch.optim optimizer, got {_given(optimizer)}{built}")
+    mine = {id(p) for p in model.parameters()}
+    if not any(id(p) in mine for group in optimizer.param_groups for p in group["params"]):
+        raise ValueError(
+            "the optimizer updates none of the model's parameters: build it from this model, "
+            "torch.optim.RMSprop(model.parameters())"
+        )
+    if not isinstance(images, torch.Tensor):
+        raise TypeError(
+            f"images must be a torch.Tensor, got {type(images).__name__}; use torch.as_tensor(...)"
+        )
+    if images.ndim < 2 or len(images) == 0:
+        raise ValueError(f"images must be a non-empty batch of images, got shape {tuple(images.shape)}")
+    if not images.is_floating_point():
+        raise TypeError(f"images must be floating point, got dtype {images.dtype}; use images.float() / 255")
+    sample = images[:256]
+    if sample[0].numel() == 784:  # MNIST's images: the first batch's scale (0-255?) and values (NaN?)
+        check_model_input(sample.reshape(len(sample), 784), "images")
+    named = labels.items() if isinstance(labels, dict) else [("labels", labels)]
+    for name, y in named:
+        if not isinstance(y, torch.Tensor):
+            raise TypeError(f"{name} must be a torch.Tensor, got {type(y).__name__}")
+        if len(y) != len(images):
+            raise ValueError(f"images and {name} must have the same length, got {len(images)} and {len(y)}")
+    if not isinstance(labels, dict):
+        check_labels(labels, len(images), None)
+    check_positive_int("batch_size", batch_size)
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator or None, got {_given(generator)}")
+    check_callable("loss_fn", loss_fn, what="a loss function f(outputs, labels)")
+    check_callable("step", step, what="a step function f(model, optimizer, xb, yb, loss_fn)")
+    if not torch.is_grad_enabled() or torch.is_inference_mode_enabled():
+        raise RuntimeError(
+            "train_epoch needs gradients, but it runs inside torch.no_grad() or torch.inference_mode(): "
+            "call it outside that block"
+        )
 
 
 def check_weights_picture(weights, titles=None) -> torch.Tensor:
@@ -557,3 +729,24 @@ def check_activations(**vectors) -> None:
     for name, v in vectors.items():
         if not isinstance(v, torch.Tensor) or v.numel() == 0:
             raise TypeError(f"{name} must be a non-empty tensor of one digit's values")
+
+
+def check_flag(name: str, value) -> None:
+    """``value`` must be True or False (``verbose``)."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, got {_given(value)}")
+
+
+def check_split_size(images) -> int:
+    """What ``split`` splits: images (a tensor or anything with a length) or their number, at least 2."""
+    if isinstance(images, torch.Tensor) and images.ndim == 0:
+        images = images.item()
+    if isinstance(images, numbers.Integral) and not isinstance(images, bool):
+        n = int(images)
+    elif hasattr(images, "__len__"):
+        n = len(images)
+    else:
+        raise TypeError(f"images must be the images, or their number, got {_given(images)}")
+    if n < 2:
+        raise ValueError(f"split needs at least 2 images (one to train on, one to validate), got {n}")
+    return n

@@ -130,11 +130,24 @@ def check_idx_files(folder: str | os.PathLike, files: dict = MNIST_FILES, md5: b
             )
         if md5:
             h = hashlib.md5(path.read_bytes()).hexdigest()
+            other = _known_md5s().get(h)
+            if h != digest and other:
+                raise DataError(
+                    f"{path} is {other}'s {name}, not the file expected in this folder: each data set's "
+                    f"files go in their own folder, <root>/MNIST/raw and <root>/FashionMNIST/raw."
+                )
             if h != digest:
                 raise DataError(
                     f"{path} has MD5 {h}, expected {digest}: the file is corrupted. "
                     "Delete it and fetch it again."
                 )
+
+
+def _known_md5s() -> dict:
+    """The MD5 of every file of both data sets -> which data set it belongs to."""
+    return {d: "MNIST" for _, d in MNIST_FILES.values()} | {
+        d: "Fashion-MNIST" for _, d in FASHION_MNIST_FILES.values()
+    }
 
 
 def install_idx_files(
@@ -196,7 +209,8 @@ def _load(dataset: str, split: str, root: Path, files: dict):
     raw = root / dataset / "raw"
     check_idx_files(raw, files)
     if not all((raw / name).exists() for name in files):
-        with FileLock(root / dataset, "download"):  # another process downloading waits its turn ...
+        _check_root(root, dataset, files)
+        with FileLock(raw, "download"):  # another process downloading waits its turn ...
             if not all((raw / name).exists() for name in files):  # ... and then finds the files there
                 return _download(dataset, split, root, raw, files)
         check_idx_files(raw, files)
@@ -204,6 +218,18 @@ def _load(dataset: str, split: str, root: Path, files: dict):
     images = _read_idx(raw / f"{prefix}-images-idx3-ubyte").to(torch.float32).div_(255)  # torch_div(255)
     labels = _read_idx(raw / f"{prefix}-labels-idx1-ubyte").to(torch.int64)
     return images, labels
+
+
+def _check_root(root: Path, dataset: str, files: dict) -> None:
+    """A root that points at the dataset's own folder (``data/MNIST`` or ``data/MNIST/raw``) instead of the
+    folder above it: say so, rather than download a second copy one level down."""
+    for inside in (root, root / "raw"):
+        if any((inside / name).exists() for name in files):
+            above = root.parent if inside == root / "raw" else root.parent.parent
+            raise DataError(
+                f"root={str(root)!r} points at the {dataset} folder itself; root is the folder that holds "
+                f"{dataset}/raw/: use root={str(above)!r}"
+            )
 
 
 def _read_idx(path: Path) -> torch.Tensor:
@@ -222,10 +248,14 @@ def _download(dataset: str, split: str, root: Path, raw: Path, files: dict):
     # Some torchvision versions print each failed mirror ("Failed to download (trying next)") to stdout
     # before raising: hold that back, so that offline the reader sees only the message below.
     said = io.StringIO()
+    made = [p for p in (raw, raw.parent, root) if not p.exists()]  # what a failed download should not leave
     try:
         with contextlib.redirect_stdout(said):
             ds = getattr(torchvision.datasets, dataset)(str(root), train=(split == "train"), download=True)
     except (OSError, RuntimeError) as e:  # no network, unwritable folder, failed download
+        for folder in made:  # the empty folders it made on the way (innermost first)
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         reason = next((line for line in reversed(str(e).splitlines()) if line.strip()), "")
         read_only = isinstance(e, PermissionError) or not _writable(raw)
         raise DataError(

@@ -23,7 +23,13 @@ from torch import nn
 from .checks import check_data, check_model, check_path
 from .files import write_atomically
 
-__all__ = ["export_weights_js", "load_weights_js"]
+__all__ = ["export_weights_js", "load_weights_js", "PAGE_NETWORK", "page_network"]
+
+# The network the "Draw a digit" page runs: the best the book trains, the dropout network of ISLR2's
+# Table 10.1 (chapter 10): the slides' architecture and dropout, 30 epochs in batches of 128, RMSprop at
+# Keras' learning rate 0.001, seed 0. The book's build (scripts/draw_weights.py) and chapter 15 both train it
+# with these settings.
+PAGE_NETWORK = {"epochs": 30, "batch_size": 128, "lr": 1e-3, "seed": 0}
 
 GLOBAL = "MNIST_NET"
 PREFIX = f"window.{GLOBAL} = "
@@ -48,9 +54,48 @@ def _linear_layers(model: nn.Module) -> list[tuple[str, nn.Linear]]:
                 f"{n1} has {a.out_features} outputs but {n2} takes {b.in_features} inputs; "
                 "export_weights_js needs a chain of linear layers such as MNISTNet's fc1, fc2, fc3"
             )
-        if b.bias is None or a.bias is None:
-            raise ValueError("every linear layer needs an intercept (bias=True)")
+    if any(m.bias is None for _, m in layers):
+        raise ValueError("every linear layer needs an intercept (bias=True)")
     return layers
+
+
+def _page_forward(layers, x: torch.Tensor) -> torch.Tensor:
+    """What the page computes (draw_digit.js): each layer's linear part, ReLU between them, softmax."""
+    a = x
+    for i, (_, m) in enumerate(layers):
+        a = a @ m.weight.detach().double().T + m.bias.detach().double()
+        if i < len(layers) - 1:
+            a = torch.relu(a)
+    return torch.softmax(a, dim=1)
+
+
+def _check_page_computes_the_model(model: nn.Module, layers) -> None:
+    """The page can only run linear layers with ReLU between them: refuse a model that computes anything
+    else (another activation, a layer skipped or reordered), rather than write weights the page misreads."""
+    n_in = layers[0][1].in_features
+    x = torch.rand(8, n_in, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    param = next(model.parameters())
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            out = model(x.to(param.device, param.dtype))
+    except Exception as e:
+        raise ValueError(
+            f"export_weights_js could not run the model on inputs of {n_in} numbers ({type(e).__name__}: "
+            f"{e}); it writes networks that take the flattened image"
+        ) from None
+    finally:
+        model.train(was_training)
+    mine = _page_forward(layers, x)
+    theirs = torch.softmax(out.double().cpu(), dim=1) if out.shape == mine.shape else None
+    if theirs is None or not torch.allclose(mine, theirs, atol=1e-4):
+        names = " → ".join(name for name, _ in layers)
+        raise ValueError(
+            f"the page computes {names} with ReLU between the layers and softmax at the end, but this model "
+            "computes something else (another activation, or layers used otherwise): export_weights_js "
+            "writes chains of nn.Linear and ReLU, such as MNISTNet"
+        )
 
 
 def export_weights_js(model: nn.Module, path, *, digits=None, labels=None) -> dict:
@@ -64,6 +109,7 @@ def export_weights_js(model: nn.Module, path, *, digits=None, labels=None) -> di
     check_model(model)
     check_path("path", path)
     layers = _linear_layers(model)
+    _check_page_computes_the_model(model, layers)
     spec = {"format": 1, "activation": "relu", "output": "softmax", "layers": []}
     for name, m in layers:
         weight = m.weight.detach().cpu().to(torch.float32).numpy().astype("<f4")  # out × in, row by row
@@ -97,8 +143,17 @@ def export_weights_js(model: nn.Module, path, *, digits=None, labels=None) -> di
             "labels": [int(v) for v in labels],
         }
     text = HEADER + PREFIX + json.dumps(spec) + ";\n"
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise IsADirectoryError(f"path {path} is a folder; give a file name, such as {path / 'mnist_net.js'}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise NotADirectoryError(f"cannot write {path}: {path.parent} is a file, not a folder") from None
+    except OSError as e:
+        raise OSError(
+            e.errno, f"cannot create the folder {path.parent} for {path.name}: {e.strerror}"
+        ) from None
     with write_atomically(path, "the network's weights") as f:
         f.write(text.encode("ascii"))
     return {
@@ -110,6 +165,14 @@ def export_weights_js(model: nn.Module, path, *, digits=None, labels=None) -> di
     }
 
 
+def page_network(images, labels):
+    """The network of the "Draw a digit" page (chapter 15), trained on ``images`` and ``labels`` with
+    :data:`PAGE_NETWORK`'s settings; returns ``(model, history)``, the model in evaluation mode."""
+    from .book import lab_network
+
+    return lab_network(images, labels, **PAGE_NETWORK)
+
+
 def load_weights_js(path) -> dict:
     """Read a file written by :func:`export_weights_js`.
 
@@ -118,13 +181,28 @@ def load_weights_js(path) -> dict:
     the network that was exported (``MNISTNet().load_state_dict(...)``).
     """
     check_path("path", path)
-    text = Path(path).read_text(encoding="ascii")
+    path = Path(path).expanduser()
+    if not path.is_file():
+        what = "a folder" if path.is_dir() else "missing"
+        raise FileNotFoundError(f"{path} is {what}: give the file that export_weights_js wrote")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(
+            f"{path} is not a text file written by export_weights_js; export the network again"
+        ) from None
     start = text.find(PREFIX)
     if start < 0 or not text.rstrip().endswith(";"):
         raise ValueError(f"{path} is not a file written by export_weights_js (no '{PREFIX.strip()} ...;')")
-    spec = json.loads(text[start + len(PREFIX) :].rstrip().rstrip(";"))
+    try:
+        spec = json.loads(text[start + len(PREFIX) :].rstrip().rstrip(";"))
+        layer_specs = spec["layers"]
+    except (json.JSONDecodeError, KeyError, TypeError) as e:
+        raise ValueError(
+            f"{path} is damaged ({type(e).__name__}: {str(e)[:80]}): export the network again"
+        ) from None
     state, layers = {}, []
-    for layer in spec["layers"]:
+    for layer in layer_specs:
         name, n_in, n_out = layer["name"], layer["in"], layer["out"]
         weight = np.frombuffer(base64.b64decode(layer["weight"]), dtype="<f4").reshape(n_out, n_in)
         bias = np.frombuffer(base64.b64decode(layer["bias"]), dtype="<f4")

@@ -10,7 +10,9 @@ and a reader never sees a half-written file.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -24,8 +26,11 @@ def write_atomically(path: str | os.PathLike, what: str = "the file"):
 
     ``what`` names the file in error messages (``"the weights"``)."""
     path = Path(path)
+    if path.is_symlink():  # write the file the link points to, and keep the link
+        path = Path(os.path.realpath(path))
+    mode = path.stat().st_mode & 0o7777 if path.is_file() else None  # a file's permissions stay its own
     try:
-        tmp = path.parent / f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.part"
+        tmp = path.parent / f".{path.name[:40]}.{uuid.uuid4().hex[:12]}.part"
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the usual permissions
     except PermissionError:
         raise PermissionError(
@@ -39,6 +44,8 @@ def write_atomically(path: str | os.PathLike, what: str = "the file"):
             yield f
             f.flush()
             os.fsync(f.fileno())
+            if mode is not None and hasattr(os, "fchmod"):  # not on Windows
+                os.fchmod(f.fileno(), mode)
         os.replace(tmp, path)
     except BaseException as e:
         with contextlib.suppress(OSError):
@@ -53,12 +60,15 @@ def write_atomically(path: str | os.PathLike, what: str = "the file"):
 
 
 class FileLock:
-    """An exclusive lock on ``<folder>/.<name>.lock`` while a block runs (POSIX ``flock``): two processes
-    that download or install the same data take turns. Where ``fcntl`` is missing (Windows) it does nothing.
+    """An exclusive lock for ``folder`` while a block runs (POSIX ``flock``): two processes that download or
+    install the same data take turns. The lock file lives in the system's temporary folder, named after
+    ``folder``, so that nothing is created in (or next to) a folder that may not exist yet. Where ``fcntl``
+    is missing (Windows) it does nothing.
     """
 
     def __init__(self, folder: str | os.PathLike, name: str = "labfns"):
-        self.path = Path(folder) / f".{name}.lock"
+        key = hashlib.sha1(str(Path(folder).expanduser().absolute()).encode()).hexdigest()[:16]
+        self.path = Path(tempfile.gettempdir()) / f"labfns-{name}-{key}.lock"
         self._file = None
 
     def __enter__(self):
@@ -67,9 +77,8 @@ class FileLock:
         except ImportError:  # pragma: no cover (Windows)
             return self
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             self._file = open(self.path, "a")  # noqa: SIM115 (closed in __exit__)
-        except OSError:  # a read-only folder: nothing will be written there anyway
+        except OSError:  # no temporary folder to write to: go on without the lock
             return self
         fcntl.flock(self._file, fcntl.LOCK_EX)
         return self

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import io
 import os
+import pickle
 import random
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,8 +90,15 @@ class MNISTNet(nn.Module):
 
 
 def count_parameters(model: nn.Module) -> int:
-    """The number of trainable numbers in ``model``: ``sum(p.numel() for p in model.parameters())``."""
+    """The number of parameters of ``model``, the numbers training adjusts (frozen ones included):
+    ``sum(p.numel() for p in model.parameters())``."""
     check_model(model)
+    lazy = [n for n, p in model.named_parameters() if isinstance(p, nn.parameter.UninitializedParameter)]
+    if lazy:
+        raise ValueError(
+            f"the model's lazy layers have no weights yet ({', '.join(lazy)}): run it once on a batch, "
+            "model(images[:1]), before counting"
+        )
     return sum(p.numel() for p in model.parameters())
 
 
@@ -142,13 +151,20 @@ def save(model: nn.Module, path: str | os.PathLike) -> None:
     """
     check_model(model)
     check_path("path", path)
+    folder_meant = str(path).endswith(("/", os.sep))
     path = Path(path).expanduser()
-    if path.is_dir():
-        raise IsADirectoryError(f"path {path} is a folder; give a file name, such as {path / 'mnist_net.pt'}")
+    if path.is_dir() or folder_meant:
+        raise IsADirectoryError(
+            f"path {path} names a folder; give a file name, such as {path / 'mnist_net.pt'}"
+            + ("" if path.is_dir() else f" (after os.makedirs({str(path)!r}))")
+        )
+    if path.parent.exists() and not path.parent.is_dir():
+        raise NotADirectoryError(f"cannot save to {path}: {path.parent} is a file, not a folder")
     if not path.parent.is_dir():
         raise FileNotFoundError(f"cannot save to {path}: the folder {path.parent} does not exist")
-    buffer = io.BytesIO()  # torch's own writer first, in memory; then the bytes go to disk whole or not at all
-    torch.save(model.state_dict(), buffer)
+    inner = getattr(model, "_orig_mod", model)  # torch.compile's wrapper: save the network it wraps
+    buffer = io.BytesIO()  # torch's writer first, in memory; then the bytes go to disk whole or not at all
+    torch.save(inner.state_dict(), buffer)
     with write_atomically(path, "the weights") as f:
         f.write(buffer.getbuffer())
 
@@ -169,21 +185,55 @@ def load(model: nn.Module, path: str | os.PathLike | None = None) -> nn.Module:
         raise TypeError("load(model, path) needs the path of the file that labfns.save wrote")
     check_path("path", path)
     path = Path(path).expanduser()
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder, not a file of weights; give the file's name")
     if not path.is_file():
         raise FileNotFoundError(f"no saved weights at {path}: the file does not exist")
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
-    except Exception as e:  # not a torch file, truncated, or pickled code that weights_only refuses
+    except pickle.UnpicklingError as e:
+        with open(path, "rb") as f:  # torch files are zip archives (or, before PyTorch 1.6, pickles)
+            torch_file = zipfile.is_zipfile(f) or (f.seek(0) == 0 and f.read(1) == b"\x80")
+        if not torch_file:
+            raise ValueError(
+                f"{path} is not a file of weights written by labfns.save: torch.load(weights_only=True) "
+                f"refused it (UnpicklingError: {str(e).strip().splitlines()[0][:200]})"
+            ) from None
+        raise ValueError(  # pickled Python objects: weights_only refuses to run their code
+            f"{path} holds pickled Python objects (a whole model, say), not only weights, and "
+            "torch.load(weights_only=True) will not run the code that unpickling them needs. If you trust "
+            "the file: model = torch.load(path, weights_only=False); labfns.save(model, new_path)"
+        ) from None
+    except Exception as e:  # not a torch file, or truncated
         first = next(iter(str(e).strip().splitlines()), "")
         raise ValueError(
             f"{path} is not a file of weights written by labfns.save: torch.load(weights_only=True) "
-            f"refused it ({type(e).__name__}: {first})"
+            f"refused it ({type(e).__name__}: {first[:200]})"
         ) from None
-    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+    if not isinstance(state, dict):
         raise ValueError(f"{path} holds a {type(state).__name__}, not the state dict that labfns.save writes")
+    if not all(isinstance(v, torch.Tensor) for v in state.values()):
+        inner = [k for k, v in state.items() if isinstance(v, dict)]
+        hint = f"; if {inner[0]!r} holds the weights: torch.load(path)[{inner[0]!r}]" if inner else ""
+        raise ValueError(
+            f"{path} holds a dict with keys {sorted(map(str, state))[:8]}, a checkpoint rather than the "
+            f"state dict that labfns.save writes{hint}"
+        )
+    state = _unwrapped(state, model.state_dict())
     _check_same_layers(model, state, path)
     model.load_state_dict(state)
     return model
+
+
+def _unwrapped(state: dict, wanted: dict) -> dict:
+    """The weights of ``state`` without a prefix that a wrapper added to every name (torch.compile's
+    ``_orig_mod.``, DataParallel's ``module.``), when without it they fit the model's names."""
+    for prefix in ("_orig_mod.", "module."):
+        if state and all(k.startswith(prefix) for k in state):
+            stripped = {k[len(prefix) :]: v for k, v in state.items()}
+            if set(stripped) == set(wanted):
+                return stripped
+    return state
 
 
 def _check_same_layers(model: nn.Module, state: dict, path: Path) -> None:

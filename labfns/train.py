@@ -28,6 +28,9 @@ from .checks import (
     check_callback,
     check_cuda_graphs,
     check_data,
+    check_epoch,
+    check_finite_weights,
+    check_flag,
     check_fraction,
     check_labels,
     check_model,
@@ -35,7 +38,9 @@ from .checks import (
     check_optimizer,
     check_positive_int,
     check_seed,
+    check_split_size,
     check_trainable,
+    check_training_images,
     check_weight_decay,
     model_outputs,
 )
@@ -137,11 +142,13 @@ def split(images, valid: float = 0.2, seed: int = 0, *, generator: torch.Generat
     generator seeded with ``seed``; ``fit(seed=...)`` draws the same split, then goes on drawing the order of
     the batches from the same ``generator``.
     """
-    n = images if isinstance(images, int) else len(images)
+    n = check_split_size(images)
     check_fraction("valid", valid)
     if generator is None:
         check_seed(seed)
         generator = torch.Generator().manual_seed(int(seed))
+    elif not isinstance(generator, torch.Generator) or seed != 0:
+        raise ValueError("split draws from seed or from generator: give one of them, not both")
     n_valid = round(n * valid)
     if n_valid < 1 or n_valid >= n:
         raise ValueError(f"valid={valid} leaves {n_valid} of {n} images for validation; need 1 to {n - 1}")
@@ -180,6 +187,7 @@ def train_epoch(
     Returns ``{"loss", "acc", "step_losses"}``: the epoch's mean loss per image and accuracy (``None`` for
     several outputs) — luz's training metrics, measured while the weights change — and every step's loss.
     """
+    check_epoch(model, optimizer, images, labels, batch_size, generator, loss_fn, step)
     model.train()  # dropout on
     n = len(images)
     order = torch.randperm(n, generator=generator).to(images.device)
@@ -251,6 +259,7 @@ def fit(
     check_positive_int("batch_size", batch_size)
     check_fraction("valid", valid)
     check_seed(seed)
+    check_flag("verbose", verbose)
     check_callback("on_epoch_end", on_epoch_end, ("epoch", "model"))
     check_optimizer(optimizer, lr, weight_decay)
     check_weight_decay(model, weight_decay)
@@ -258,6 +267,7 @@ def fit(
     dev = get_device(device)
     images, labels = images.detach() if torch.is_tensor(images) else images, labels
     check_data(images, labels, n_classes=None)
+    check_training_images(images)
     check_labels(labels, len(images), model_outputs(model, images), rows="images")
     seed = int(seed)
     generator = torch.Generator().manual_seed(seed)
@@ -276,13 +286,13 @@ def fit(
         step = CUDAGraphStep(batch_size)
     else:
         step = train_step
-    opt = optimizer(_param_groups(model, weight_decay), **options)
+    opt = _build(optimizer, _param_groups(model, weight_decay), options)
 
     history = History()
     kept = _snapshot(model)  # the weights at the end of the last completed epoch, to go back to
     epoch, start = 0, time.perf_counter()
     try:
-        with _random_numbers(seed, dev):
+        with _random_numbers(seed, dev), torch.enable_grad():  # even if called under torch.no_grad()
             for epoch in range(1, epochs + 1):
                 train = train_epoch(
                     model, opt, x_train, y_train, batch_size=batch_size, generator=generator, step=step
@@ -325,6 +335,22 @@ def fit(
         history.seconds = time.perf_counter() - start
         model.eval()
     return history
+
+
+def _build(optimizer, groups, options) -> torch.optim.Optimizer:
+    """``optimizer(groups, **options)``, or an error that says the optimizer is not one."""
+    try:
+        opt = optimizer(groups, **options)
+    except TypeError as error:
+        name = getattr(optimizer, "__name__", type(optimizer).__name__)
+        raise TypeError(
+            f"optimizer {name} could not be built as {name}(params, {', '.join(f'{k}=' for k in options)}...) "
+            f"({error}): it must be an optimizer class such as torch.optim.RMSprop, or a function that takes "
+            "the parameters (and lr=) and returns one"
+        ) from None
+    if not isinstance(opt, torch.optim.Optimizer):
+        raise TypeError(f"optimizer(...) returned {type(opt).__name__}, not a torch.optim optimizer")
+    return opt
 
 
 def _param_groups(model: nn.Module, weight_decay):
@@ -391,12 +417,13 @@ def _kept(done: int) -> str:
 def _evaluating(model: nn.Module, device):
     """Dropout off and no gradients, on ``device`` (default: where the model is); afterwards the model is
     back in the mode (train or eval) and on the device it came in."""
-    home = next(model.parameters()).device
+    param = next(model.parameters(), None)
+    home = param.device if param is not None else torch.device("cpu")
     dev = get_device(device) if device is not None else home
     was_training = model.training
     model.to(dev).eval()
     try:
-        with torch.inference_mode():
+        with torch.no_grad():  # not inference_mode: a lazy layer's weights, created here, must stay trainable
             yield dev
     finally:
         model.train(was_training)
@@ -407,7 +434,8 @@ def _evaluating(model: nn.Module, device):
 def _outputs(model: nn.Module, images: torch.Tensor, device):
     """The network's outputs Z for ``images``, in large batches (an iterator of (Z, first row))."""
     with _evaluating(model, device) as dev:
-        dtype = next(model.parameters()).dtype
+        param = next(model.parameters(), None)
+        dtype = param.dtype if param is not None else images.dtype
         for i in range(0, len(images), EVAL_BATCH):
             yield model(images[i : i + EVAL_BATCH].to(dev, dtype)), i
 
@@ -426,6 +454,7 @@ def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, devic
     """Mean cross-entropy loss and accuracy of ``model`` on ``images`` (dropout off): ``{"loss", "acc"}``.
     The model is left in the mode and on the device it came in."""
     check_model(model)
+    check_finite_weights(model)
     check_data(images, labels, n_classes=None)
     check_labels(labels, len(images), model_outputs(model, images), rows="images")
     return _scores(model, images, labels, device)
@@ -435,6 +464,7 @@ def predict(model: nn.Module, images: torch.Tensor, device=None) -> torch.Tensor
     """Class probabilities f_m(X) = softmax(Z)_m for each image (chapter 4, equation (4.1)); N×10, on the
     CPU. The model is left in the mode and on the device it came in."""
     check_model(model)
+    check_finite_weights(model)
     check_model_input(images)
     model_outputs(model, images)
     return torch.cat([torch.softmax(out, dim=1).cpu() for out, _ in _outputs(model, images, device)])

@@ -78,3 +78,36 @@ def test_bad_arguments(small, tiny, tmp_path):
     (tmp_path / "other.js").write_text("var x = 1;\n")
     with pytest.raises(ValueError, match="not a file written by export_weights_js"):
         labfns.load_weights_js(tmp_path / "other.js")
+
+
+def test_export_refuses_what_the_page_cannot_compute(tmp_path):
+    import pytest
+
+    sigmoid = torch.nn.Sequential(
+        torch.nn.Flatten(), torch.nn.Linear(784, 16), torch.nn.Sigmoid(), torch.nn.Linear(16, 10)
+    )
+    with pytest.raises(ValueError, match="computes something else"):
+        labfns.export_weights_js(sigmoid, tmp_path / "w.js")
+    spare = labfns.MNISTNet()
+    spare.extra = torch.nn.Linear(10, 3)
+    with pytest.raises(ValueError, match="fc3 has 10 outputs but extra takes 10|computes something else"):
+        labfns.export_weights_js(spare, tmp_path / "w.js")
+    with pytest.raises(ValueError, match="intercept"):
+        labfns.export_weights_js(torch.nn.Sequential(torch.nn.Linear(784, 10, bias=False)), tmp_path / "w.js")
+
+
+def test_export_and_read_back_errors(tmp_path, monkeypatch):
+    import pytest
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    labfns.export_weights_js(labfns.MNISTNet(), "~/w.js")  # ~ is the home folder, as for save and load
+    assert (tmp_path / "w.js").is_file()
+    assert labfns.load_weights_js("~/w.js")["layers"][0] == ("fc1", 784, 256)
+    with pytest.raises(FileNotFoundError, match="is missing"):
+        labfns.load_weights_js(tmp_path / "nothing.js")
+    (tmp_path / "cut.js").write_text((tmp_path / "w.js").read_text()[:1000] + ";")
+    with pytest.raises(ValueError, match="is damaged .* export the network again"):
+        labfns.load_weights_js(tmp_path / "cut.js")
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(NotADirectoryError, match="is a file, not a folder"):
+        labfns.export_weights_js(labfns.MNISTNet(), tmp_path / "afile" / "w.js")

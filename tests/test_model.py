@@ -120,8 +120,13 @@ def test_load_refuses_what_is_not_a_state_dict(tmp_path):
     with pytest.raises(ValueError, match="not a file of weights written by labfns.save"):
         labfns.load(model, tmp_path / "garbage.pt")
     torch.save(model, tmp_path / "whole.pt")  # the pickled module, code and all: weights_only refuses it
-    with pytest.raises(ValueError, match=r"torch.load\(weights_only=True\) refused it"):
+    with pytest.raises(ValueError, match=r"holds pickled Python objects .* If you trust the file: model ="):
         labfns.load(model, tmp_path / "whole.pt")
+    torch.save({"model": model.state_dict(), "epoch": 3}, tmp_path / "checkpoint.pt")
+    with pytest.raises(ValueError, match=r"a checkpoint .* torch.load\(path\)\['model'\]"):
+        labfns.load(model, tmp_path / "checkpoint.pt")
+    with pytest.raises(IsADirectoryError, match="is a folder"):
+        labfns.load(model, tmp_path)
     torch.save([torch.zeros(2)], tmp_path / "list.pt")
     with pytest.raises(ValueError, match="holds a list, not the state dict"):
         labfns.load(model, tmp_path / "list.pt")
@@ -144,7 +149,7 @@ def test_load_refuses_what_is_not_a_state_dict(tmp_path):
         ({"hidden": (256, 0)}, ValueError, "each hidden layer size must be ≥ 1, got 0"),
         ({"hidden": (256.0, 128)}, TypeError, "each hidden layer size must be a whole number"),
         ({"dropout": 0.4}, ValueError, "dropout must be two rates"),
-        ({"dropout": (0.4, 1.5)}, ValueError, r"each dropout rate must be a number in \[0, 1\], got 1.5"),
+        ({"dropout": (0.4, 1.5)}, ValueError, r"each dropout rate must be a number in \[0, 1\), got 1.5"),
         ({"n_classes": 0}, ValueError, "n_classes must be ≥ 1"),
     ],
 )
@@ -182,3 +187,39 @@ def test_counting_needs_a_network():
         labfns.count_parameters(labfns.MNISTNet)
     with pytest.raises(TypeError, match="model must be a torch.nn.Module"):
         labfns.summary("MNISTNet")
+
+
+def test_save_and_load_wrappers_folders_and_permissions(tmp_path):
+    model = labfns.MNISTNet()
+    with pytest.raises(IsADirectoryError, match=r"names a folder; give a file name.*os.makedirs"):
+        labfns.save(model, str(tmp_path / "runs") + "/")
+    assert not (tmp_path / "runs").exists()  # no file called runs
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(NotADirectoryError, match="afile is a file, not a folder"):
+        labfns.save(model, tmp_path / "afile" / "net.pt")
+    # a DataParallel-style prefix on every name is taken off when the rest fits
+    wrapped = torch.nn.Module()
+    wrapped.module = labfns.MNISTNet()
+    labfns.save(wrapped, tmp_path / "wrapped.pt")
+    fresh = labfns.load(labfns.MNISTNet(), tmp_path / "wrapped.pt")
+    assert torch.equal(fresh.fc1.weight, wrapped.module.fc1.weight)
+    # an existing file keeps its permissions; a link keeps pointing at its (rewritten) target
+    target = tmp_path / "net.pt"
+    labfns.save(model, target)
+    target.chmod(0o600)
+    (tmp_path / "link.pt").symlink_to(target)
+    labfns.save(labfns.MNISTNet(), tmp_path / "link.pt")
+    assert (tmp_path / "link.pt").is_symlink()
+    assert target.stat().st_mode & 0o777 == 0o600
+    labfns.save(model, tmp_path / ("a" * 240 + ".pt"))  # a long (legal) name: the temporary one is short
+
+
+def test_mnistnet_refuses_a_dropout_rate_of_one():
+    with pytest.raises(ValueError, match=r"a rate of 1 drops every unit, and nothing is learned"):
+        labfns.MNISTNet(dropout=(1, 1))
+
+
+def test_counting_a_lazy_network_says_what_to_do():
+    lazy = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.LazyLinear(10))
+    with pytest.raises(ValueError, match=r"lazy layers have no weights yet .* model\(images\[:1\]\)"):
+        labfns.count_parameters(lazy)

@@ -595,7 +595,7 @@ def test_the_label_range_is_the_models_output_not_its_last_layer(tiny):
         labfns.evaluate(Spare(), images, labels + 1)
     with pytest.raises(ValueError, match="has no parameters: there is nothing to train"):
         labfns.fit(torch.nn.Flatten(), images, labels)
-    with pytest.raises(ValueError, match=r"model returns \(1, 28, 28\) for one image"):
+    with pytest.raises(ValueError, match=r"model returns \(2, 28, 28\) for 2 images"):
         labfns.fit(torch.nn.Sequential(torch.nn.Identity(), torch.nn.Linear(28, 28)), images, labels)
 
 
@@ -637,3 +637,113 @@ def test_cuda_graphs_train_as_the_eager_loop_does(tiny, optimizer):
         assert abs(a["train_loss"] - b["train_loss"]) <= 5e-4
         assert abs(a["valid_loss"] - b["valid_loss"]) <= 5e-4
         assert abs(a["train_acc"] - b["train_acc"]) <= 3 / 160
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Cases found by trying ~500 bad calls as a new user would (the closing note of issue 15 lists them).
+
+
+def test_a_lazy_network_learns(tiny):
+    images, labels = tiny
+    torch.manual_seed(0)
+    lazy = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.LazyLinear(10))
+    labfns.predict(lazy, images)  # the first call creates the weights: they must stay trainable
+    history = labfns.fit(lazy, images, labels, epochs=3, lr=1e-2, verbose=False)
+    assert history[-1]["valid_acc"] > 0.5 and not lazy[1].weight.is_inference()
+
+
+def test_silent_failures_are_caught(tiny):
+    images, labels = tiny
+    with pytest.raises(
+        ValueError, match="model returns probabilities .* remove the model's final nn.Softmax"
+    ):
+        labfns.fit(torch.nn.Sequential(labfns.MNISTNet(), torch.nn.Softmax(dim=1)), images, labels)
+    with pytest.raises(ValueError, match="divided by 255 twice"):
+        labfns.fit(labfns.MNISTNet(), images / 255, labels)
+    with pytest.raises(ValueError, match="all hold the same value"):
+        labfns.fit(labfns.MNISTNet(), images * 0, labels)
+    labfns.predict(labfns.MNISTNet(), images[:1] * 0)  # a blank image to score is fine
+    broken = labfns.MNISTNet()
+    with torch.no_grad():
+        broken.fc2.weight[0, 0] = float("nan")
+    for call in (lambda: labfns.fit(broken, images, labels), lambda: labfns.evaluate(broken, images, labels)):
+        with pytest.raises(ValueError, match=r"weights hold NaN or infinite values \(fc2.weight\)"):
+            call()
+
+
+def test_settings_that_would_be_ignored(tiny):
+    import functools
+
+    images, labels = tiny
+    with pytest.raises(ValueError, match="optimizer's own weight_decay=0.5 would be replaced"):
+        labfns.fit(
+            labfns.MNISTNet(), images, labels, optimizer=functools.partial(torch.optim.SGD, weight_decay=0.5)
+        )
+    with pytest.warns(UserWarning, match="AdamW's own default weight_decay=0.01 is replaced"):
+        labfns.fit(labfns.MNISTNet(), images, labels, optimizer=torch.optim.AdamW, epochs=1, verbose=False)
+    frozen = labfns.MNISTNet()
+    frozen.fc1.requires_grad_(False)
+    with pytest.raises(ValueError, match=r"names \['fc1'\], whose weights are frozen"):
+        labfns.fit(frozen, images, labels, weight_decay={"fc1": 1e-4})
+    with pytest.raises(TypeError, match="verbose must be True or False"):
+        labfns.fit(labfns.MNISTNet(), images, labels, verbose="False")
+    with pytest.raises(ValueError, match="give one of them, not both"):
+        labfns.split(images, seed=5, generator=torch.Generator())
+    # an optimizer built by a function gets fit's parameter groups, penalty included: not refused
+    labfns.fit(
+        labfns.MNISTNet(),
+        images,
+        labels,
+        optimizer=lambda p, lr=0.01: torch.optim.SGD(p, lr=lr),
+        weight_decay=1e-4,
+        epochs=1,
+        verbose=False,
+    )
+
+
+def test_raw_errors_are_named(tiny):
+    images, labels = tiny
+    model = labfns.MNISTNet()
+    with pytest.raises(TypeError, match="got the class Linear, which is not a torch.optim.Optimizer"):
+        labfns.fit(model, images, labels, optimizer=torch.nn.Linear)
+    with pytest.raises(ValueError, match="LBFGS needs a closure"):
+        labfns.fit(model, images, labels, optimizer=torch.optim.LBFGS)
+    with pytest.raises(TypeError, match="returned NoneType, not a torch.optim optimizer"):
+        labfns.fit(model, images, labels, optimizer=lambda p, lr=0.01: None)
+    with pytest.raises(ValueError, match="seed must lie between"):
+        labfns.fit(model, images, labels, seed=2**64)
+    with pytest.raises(TypeError, match="keys must be module names"):
+        labfns.fit(model, images, labels, weight_decay={model.fc1: 1e-4})
+    with pytest.raises(ValueError, match="split needs at least 2 images"):
+        labfns.split(1)
+    with pytest.raises(ValueError, match=r"looks like labels: the order is \(model, images, labels\)"):
+        labfns.evaluate(model, labels, images)
+    with pytest.raises(TypeError, match=r"use labels.squeeze\(1\).long\(\)"):
+        labfns.fit(model, images, labels[:, None].float())
+    with pytest.raises(RuntimeError, match=r"mat1 and mat2") as err:
+        labfns.fit(torch.nn.Sequential(torch.nn.Linear(784, 10)), images, labels)
+    assert "needs them flattened first" in "".join(err.value.__notes__)
+    with torch.no_grad():  # fit switches gradients back on for its steps
+        labfns.fit(labfns.MNISTNet(), images, labels, epochs=1, verbose=False)
+    with pytest.raises(ValueError, match="has no parameters"):
+        labfns.fit(torch.nn.Flatten(), images, labels)
+    assert labfns.predict(torch.nn.Flatten(), images).shape == (200, 784)  # no parameters: no crash
+
+
+def test_train_epoch_checks_its_arguments(tiny):
+    images, labels = tiny
+    model = labfns.MNISTNet()
+    other = torch.optim.RMSprop(labfns.MNISTNet().parameters())
+    with pytest.raises(ValueError, match="updates none of the model's parameters"):
+        labfns.train_epoch(model, other, images, labels)
+    opt = torch.optim.RMSprop(model.parameters())
+    with pytest.raises(ValueError, match="Divide by 255"):
+        labfns.train_epoch(model, opt, images * 255, labels)
+    with pytest.raises(TypeError, match=r"build it: optimizer\(model.parameters\(\)\)"):
+        labfns.train_epoch(model, torch.optim.RMSprop, images, labels)
+    with pytest.raises(ValueError, match="must have the same length"):
+        labfns.train_epoch(model, opt, images, labels[:10])
+    with pytest.raises(TypeError, match="generator must be a torch.Generator"):
+        labfns.train_epoch(model, opt, images, labels, generator=0)
+    with torch.no_grad(), pytest.raises(RuntimeError, match="train_epoch needs gradients"):
+        labfns.train_epoch(model, opt, images, labels)
