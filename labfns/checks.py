@@ -47,6 +47,7 @@ __all__ = [
     "check_probabilities",
     "check_lengths",
     "check_activations",
+    "check_classes",
     "check_training_images",
     "check_epoch",
     "check_finite_weights",
@@ -321,6 +322,8 @@ def check_features(x, n_inputs: int, weight: torch.Tensor, name: str = "x") -> N
 def check_pictures(images, name: str = "images") -> None:
     """Digits to draw: a tensor or array of grey levels in [0, 1] whose last dimensions are 28×28 or 784
     (``show_digits``)."""
+    if images is None:
+        raise TypeError(f"{name} must be a tensor or array of images, got None")
     try:
         x = torch.as_tensor(images)
     except (TypeError, ValueError, RuntimeError):
@@ -339,16 +342,16 @@ def check_pictures(images, name: str = "images") -> None:
         lo, hi = _range(x.detach().double())
         if not (math.isfinite(lo) and math.isfinite(hi)):
             raise ValueError(f"{name} contains NaN or infinite values: nothing sensible to draw")
+        if lo < -1e-6:
+            raise ValueError(
+                f"{name} holds grey levels down to {lo:.3g} (standardised images?); show_digits draws grey "
+                f"levels in [0, 1]: use the images load_mnist returns, or (x - x.min()) / (x.max() - x.min())"
+            )
         if hi > 1 + 1e-6:
             fix = f"{name} / 255" if hi <= 255 else f"{name} / {name}.max()"
             raise ValueError(
                 f"{name} holds grey levels up to {hi:.3g}; show_digits draws grey levels in [0, 1] "
                 f"(anything above 1 as full ink): use {fix}"
-            )
-        if lo < -1e-6:
-            raise ValueError(
-                f"{name} holds grey levels down to {lo:.3g} (standardised images?); show_digits draws grey "
-                f"levels in [0, 1]: use the images load_mnist returns, or (x - x.min()) / (x.max() - x.min())"
             )
 
 
@@ -654,7 +657,14 @@ def check_epoch(model, optimizer, images, labels, batch_size, generator, loss_fn
 def check_weights_picture(weights, titles=None) -> torch.Tensor:
     """Rows of a weight matrix to picture: K×784 (``show_weights``); ``titles`` one per row. Returns the
     weights as a float tensor on the CPU."""
-    w = torch.as_tensor(weights).detach().float().cpu()
+    try:
+        w = torch.as_tensor(weights).detach().float().cpu()
+    except (TypeError, ValueError, RuntimeError):
+        raise TypeError(
+            f"weights must be a K×784 tensor (such as model.fc1.weight), got {type(weights).__name__}"
+        ) from None
+    if w.ndim == 2 and len(w) == 0:
+        raise ValueError("weights has no rows: nothing to picture")
     if w.ndim != 2 or w.shape[1] != 784:
         raise ValueError(f"weights must be K×784 (one row of pixel weights per unit), got {tuple(w.shape)}")
     if titles is not None and len(titles) != len(w):
@@ -704,6 +714,9 @@ def check_histories(histories) -> None:
 def check_probabilities(probabilities, labels, n: int):
     """N×K predicted probabilities and N true classes for N images (``show_probabilities``); returns both
     as CPU tensors."""
+    for what, value in (("probabilities", probabilities), ("labels", labels)):
+        if value is None or isinstance(value, str):
+            raise TypeError(f"{what} must be a tensor, one row (or class) per image, got {_given(value)}")
     probs = torch.as_tensor(probabilities).detach().cpu().float()
     labels = torch.as_tensor(labels).detach().cpu()
     if probs.ndim != 2 or len(probs) != n:
@@ -713,6 +726,12 @@ def check_probabilities(probabilities, labels, n: int):
     if labels.ndim != 1 or len(labels) != n:
         raise ValueError(
             f"labels must hold one class per image: got shape {tuple(labels.shape)} for {n} images"
+        )
+    ones = torch.ones(len(probs))
+    if not (bool((probs >= 0).all()) and torch.allclose(probs.sum(dim=1), ones, atol=1e-3)):
+        raise ValueError(
+            "probabilities must be rows of probabilities (each ≥ 0, adding up to 1), not the outputs Z: "
+            "use labfns.predict(model, images)"
         )
     return probs, labels
 
@@ -750,3 +769,24 @@ def check_split_size(images) -> int:
     if n < 2:
         raise ValueError(f"split needs at least 2 images (one to train on, one to validate), got {n}")
     return n
+
+
+def check_classes(**sequences) -> None:
+    """Class numbers to print (``show_digits``' labels and predictions): one whole number per image."""
+    for name, seq in sequences.items():
+        if seq is None:
+            continue
+        try:
+            values = torch.as_tensor(seq)
+        except (TypeError, ValueError, RuntimeError):
+            values = None
+        if isinstance(values, torch.Tensor) and values.ndim == 2:
+            raise TypeError(
+                f"{name} holds a row per image ({tuple(values.shape)}), probabilities? give one class per "
+                f"image: {name}.argmax(dim=1)"
+            )
+        whole = values is not None and values.ndim == 1 and not values.is_complex()
+        if whole and values.is_floating_point():
+            whole = bool((values == values.round()).all())
+        if not whole:
+            raise TypeError(f"{name} must be one class number per image, such as labels or predicted classes")

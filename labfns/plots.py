@@ -1,4 +1,4 @@
-"""Pictures (chapters 1, 2, 4, 8, 9 and 11-13). Every figure has a fixed size and labelled axes.
+"""Pictures (chapters 1-4, 8, 9 and 11-13). Every figure has a fixed size and labelled axes.
 
 Each function returns a closed matplotlib Figure: in a notebook, end the cell with the call and the figure
 is drawn exactly once; elsewhere, ``fig.savefig(...)`` it.
@@ -6,11 +6,14 @@ is drawn exactly once; elsewhere, ``fig.savefig(...)`` it.
 
 from __future__ import annotations
 
+import functools
+
 import matplotlib.pyplot as plt
 import torch
 
 from .checks import (
     check_activations,
+    check_classes,
     check_counts,
     check_histories,
     check_history,
@@ -30,7 +33,25 @@ __all__ = [
     "plot_confusion",
     "show_probabilities",
     "plot_histories",
+    "plot_network",
 ]
+
+
+def _closes_on_error(draw):
+    """If ``draw`` fails after making a figure, close that figure: an open one would be drawn under the
+    error message in a notebook, as if the call had half worked."""
+
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        before = set(plt.get_fignums())
+        try:
+            return draw(*args, **kwargs)
+        except BaseException:
+            for number in set(plt.get_fignums()) - before:
+                plt.close(number)
+            raise
+
+    return wrapper
 
 
 def _done(fig):
@@ -40,6 +61,7 @@ def _done(fig):
     return fig
 
 
+@_closes_on_error
 def plot_history(history, figsize=(9, 3.5)):
     """Loss and accuracy by epoch, train and valid: the analogue of luz's ``plot(fitted)`` (chapter 8)."""
     check_history(history)
@@ -57,6 +79,7 @@ def plot_history(history, figsize=(9, 3.5)):
     return _done(fig)
 
 
+@_closes_on_error
 def show_digits(images, labels=None, predictions=None, ncols: int = 10, size: float = 0.9, title=None):
     """A grid of digits, each titled with its label, and with the prediction when given (chapters 1, 9).
 
@@ -68,6 +91,7 @@ def show_digits(images, labels=None, predictions=None, ncols: int = 10, size: fl
     images = torch.as_tensor(images).detach().reshape(-1, 28, 28).cpu().numpy()
     n = len(images)
     check_lengths({"labels": labels, "predictions": predictions}, n, "images")
+    check_classes(labels=labels, predictions=predictions)
     ncols = min(ncols, n)
     nrows = -(-n // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows * 1.15), squeeze=False)
@@ -97,6 +121,7 @@ def _grid(values, ncols: int = 16):
     return padded.reshape(nrows, ncols).numpy()
 
 
+@_closes_on_error
 def plot_activations(image, a1, a2, z, label=None, figsize=(12, 3.6)):
     """One digit through the network (chapter 2): the input X (28×28), the activations A^(1) and A^(2) laid
     out 16 units to a row (256 as 16×16, 128 as 8×16), and the ten outputs Z_m as bars.
@@ -130,6 +155,7 @@ def plot_activations(image, a1, a2, z, label=None, figsize=(12, 3.6)):
     return _done(fig)
 
 
+@_closes_on_error
 def show_weights(weights, titles=None, ncols: int = 8, size: float = 1.4, title=None):
     """Rows of a weight matrix, one per unit or class, each pictured as the 28×28 image of its pixel weights
     (chapter 2: first-layer units w_k1..w_k784; chapter 4: a linear model's β_m).
@@ -139,6 +165,8 @@ def show_weights(weights, titles=None, ncols: int = 8, size: float = 1.4, title=
     picture, separated by grey lines (chapter 11 shows all 256 units: one picture draws in a fraction of the
     time 256 separate panels take).
     """
+    if isinstance(weights, torch.nn.Linear):  # a layer: picture its weight matrix, one row per unit
+        weights = weights.weight
     w = check_weights_picture(weights, titles)
     check_positive_int("ncols", ncols)
     check_number("size", size, positive=True)
@@ -189,6 +217,7 @@ def _weight_mosaic(w, nrows: int, ncols: int, size: float, limit: float, title):
     return fig
 
 
+@_closes_on_error
 def plot_confusion(counts, figsize=(6.5, 5.5), title=None, class_names=None):
     """A confusion matrix as a picture (chapter 9): true digit down, predicted digit across, each cell
     labelled with its count. The off-diagonal cells, the mistakes, are coloured by how many there are; the
@@ -236,6 +265,7 @@ def plot_confusion(counts, figsize=(6.5, 5.5), title=None, class_names=None):
     return _done(fig)
 
 
+@_closes_on_error
 def show_probabilities(images, probabilities, labels, ncols: int = 6, size: float = 1.6, title=None):
     """Digits, each above a bar chart of its ten predicted probabilities f_m(X) (chapter 9).
 
@@ -293,6 +323,7 @@ def show_probabilities(images, probabilities, labels, ncols: int = 6, size: floa
     return fig
 
 
+@_closes_on_error
 def plot_histories(histories: dict, figsize=(10, 3.8)):
     """Several training runs side by side (chapters 12 and 13): loss and accuracy by epoch, one colour per
     run, training solid and validation dashed. ``histories`` maps a run's name to the :class:`History`
@@ -313,4 +344,91 @@ def plot_histories(histories: dict, figsize=(10, 3.8)):
         ax.set_xticks(epochs if len(epochs) <= 15 else epochs[:: max(1, len(epochs) // 10)])
         ax.grid(alpha=0.3)
     axes[1].legend(fontsize=8)
+    return _done(fig)
+
+
+@_closes_on_error
+def plot_network(p: int = 784, hidden=(256, 128), n_classes: int = 10, figsize=(9.5, 7)):
+    """A diagram of a dense network in the manner of ISLR2's Figure 10.4 (chapters 2 and 3): the input layer
+    X_1, ..., X_p on the left, the hidden layers L_1, L_2, ... of activations A^(1), A^(2), ..., and the
+    output layer Y_0, ..., Y_9 on the right, each giving a probability f_m(X); every unit is connected to
+    every unit of the next layer.
+
+    A layer of more than ten units is drawn as its first three units, a vertical ellipsis and its last unit;
+    the heading of each layer gives its true size (p = 784, K_1 = 256, ...). Each bundle of connections is
+    labelled with its weight matrix — W_1, W_2, ..., and B for the output layer — and that matrix's size,
+    (inputs + 1) × outputs, the + 1 being the intercepts (chapter 3). The title gives the total count.
+    """
+    check_positive_int("p", p)
+    check_positive_int("n_classes", n_classes)
+    if not isinstance(hidden, (tuple, list)) or not hidden:
+        raise TypeError(f"hidden must be a tuple of hidden layer sizes such as (256, 128), got {hidden!r}")
+    for k in hidden:
+        check_positive_int("each hidden layer size", k)
+    sizes = [p, *hidden, n_classes]
+    last = len(sizes) - 1
+
+    def label(layer: int, k: int) -> str:
+        if layer == 0:
+            return f"$X_{{{k}}}$"
+        if layer < last:
+            return f"$A^{{({layer})}}_{{{k}}}$"
+        return "$Y$" if n_classes == 1 else f"$Y_{{{k - 1}}}$"  # classes are counted from 0
+
+    headings = [f"input layer\n$p$ = {p:,}"]
+    headings += [f"hidden layer $L_{{{i}}}$\n$K_{{{i}}}$ = {k:,}" for i, k in enumerate(hidden, start=1)]
+    headings.append(f"output layer\n{n_classes:,} unit{'s' if n_classes > 1 else ''}")
+
+    height, radius, gap = 9.0, 0.42, 4.0
+    # the units drawn, numbered from 1: all of a layer of up to 10, else the first three, a vertical
+    # ellipsis (None) and the last
+    units = [list(range(1, n + 1)) if n <= 10 else [1, 2, 3, None, n] for n in sizes]
+    positions = []  # (x, y) of each drawn slot, layer by layer, top to bottom
+    for i, slots in enumerate(units):
+        step = height / max(len(slots) - 1, 1) if len(slots) > 5 else height / 4
+        top = height / 2 + step * (len(slots) - 1) / 2
+        positions.append([(gap * i, top - step * j) for j in range(len(slots))])
+
+    fig, ax = plt.subplots(figsize=figsize)
+    for i in range(last):  # every drawn unit to every drawn unit of the next layer
+        for (x0, y0), a in zip(positions[i], units[i]):
+            for (x1, y1), b in zip(positions[i + 1], units[i + 1]):
+                if a is not None and b is not None:
+                    ax.plot([x0, x1], [y0, y1], color="0.75", linewidth=0.6, zorder=1)
+        matrix = "$\\mathbf{B}$" if i == last - 1 else f"$\\mathbf{{W}}_{{{i + 1}}}$"
+        ax.text(
+            gap * (i + 0.5),
+            height / 2,
+            f"{matrix}\n{sizes[i] + 1:,} × {sizes[i + 1]:,}",
+            ha="center",
+            va="center",
+            fontsize=10,
+            zorder=3,
+            bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "0.5"},
+        )
+    colours = ["#fde0c5"] + ["#cfe3f5"] * len(hidden) + ["#d5efd0"]  # input, hidden, output
+    for i, (slots, where) in enumerate(zip(units, positions)):
+        for (x, y), k in zip(where, slots):
+            if k is None:
+                ax.text(x, y, "⋮", ha="center", va="center", fontsize=20, zorder=2)
+                continue
+            ax.add_patch(plt.Circle((x, y), radius, facecolor=colours[i], edgecolor="0.2", zorder=2))
+            ax.text(x, y, label(i, k), ha="center", va="center", fontsize=9, zorder=3)
+        ax.text(gap * i, height + 1.0, headings[i], ha="center", va="bottom", fontsize=10)
+    for (x, y), k in zip(positions[-1], units[-1]):  # each output unit gives a probability f_m(X)
+        ax.annotate(
+            "$f(X)$" if n_classes == 1 else f"$f_{{{k - 1}}}(X)$",
+            xy=(x + radius, y),
+            xytext=(x + 1.3, y),
+            ha="left",
+            va="center",
+            fontsize=9,
+            arrowprops={"arrowstyle": "<-", "color": "0.4", "linewidth": 0.8},
+        )
+    total = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+    ax.set_title(f"the {'-'.join(f'{n:,}' for n in sizes)} network: {total:,} parameters", fontsize=11)
+    ax.set_xlim(-0.8, gap * last + 2.4)
+    ax.set_ylim(-0.8, height + 2.2)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
     return _done(fig)

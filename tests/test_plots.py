@@ -146,3 +146,89 @@ def test_plot_histories_one_colour_per_run():
         labfns.plot_histories({"empty": History()})
     with pytest.raises(ValueError, match="non-empty"):
         labfns.plot_histories({})
+
+
+def network_texts(fig):
+    return [t.get_text() for t in fig.axes[0].texts]
+
+
+def test_plot_network_draws_the_slides_network_as_islr2_figure_10_4():
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Circle
+
+    fig = labfns.plot_network()
+    assert tuple(fig.get_size_inches()) == (9.5, 7)
+    assert fig.number not in plt.get_fignums()  # shown once, as the cell's value
+    [ax] = fig.axes
+    texts = network_texts(fig)
+    # each layer headed by its true size; the big layers drawn as 3 units, an ellipsis and the last one
+    headings = [t for t in texts if "layer" in t]
+    assert headings == [
+        "input layer\n$p$ = 784",
+        "hidden layer $L_{1}$\n$K_{1}$ = 256",
+        "hidden layer $L_{2}$\n$K_{2}$ = 128",
+        "output layer\n10 units",
+    ]
+    assert {"$X_{1}$", "$X_{3}$", "$X_{784}$", "$A^{(1)}_{256}$", "$A^{(2)}_{128}$"} <= set(texts)
+    assert "$X_{4}$" not in texts and texts.count("⋮") == 3
+    assert [f"$Y_{{{m}}}$" for m in range(10)] == [t for t in texts if t.startswith("$Y_")]
+    assert [f"$f_{{{m}}}(X)$" for m in range(10)] == [t for t in texts if t.startswith("$f_")]
+    # the weight matrices on the connections, with the intercepts' + 1, and the total of chapter 3
+    matrices = [t for t in texts if "mathbf" in t]
+    assert matrices == [
+        "$\\mathbf{W}_{1}$\n785 × 256",
+        "$\\mathbf{W}_{2}$\n257 × 128",
+        "$\\mathbf{B}$\n129 × 10",
+    ]
+    assert "235,146 parameters" in ax.get_title()
+    # 4 + 4 + 4 + 10 units drawn, and every drawn unit joined to every drawn unit of the next layer
+    assert len([p for p in ax.patches if isinstance(p, Circle)]) == 22
+    assert len(ax.get_lines()) == 4 * 4 + 4 * 4 + 4 * 10
+
+
+def test_plot_network_small_networks_are_drawn_whole():
+    fig = labfns.plot_network(4, (2, 3), 1)  # ISLR2's exercise 10.1: 23 parameters
+    texts = network_texts(fig)
+    assert "⋮" not in texts and {"$X_{4}$", "$A^{(1)}_{2}$", "$A^{(2)}_{3}$", "$Y$", "$f(X)$"} <= set(texts)
+    assert "$\\mathbf{W}_{3}$" not in "".join(texts) and "$\\mathbf{B}$\n4 × 1" in texts
+    assert "23 parameters" in fig.axes[0].get_title()
+    assert len(fig.axes[0].get_lines()) == 4 * 2 + 2 * 3 + 3 * 1
+    fig = labfns.plot_network(784, (512, 256, 128), 10)
+    assert "$\\mathbf{W}_{3}$\n257 × 128" in network_texts(fig)
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "match"),
+    [
+        ({"p": 0}, ValueError, "p must be ≥ 1"),
+        ({"p": 78.4}, TypeError, "p must be a whole number"),
+        ({"hidden": 256}, TypeError, "hidden must be a tuple"),
+        ({"hidden": ()}, TypeError, "hidden must be a tuple"),
+        ({"hidden": (256, -1)}, ValueError, "each hidden layer size"),
+        ({"n_classes": True}, TypeError, "n_classes"),
+    ],
+)
+def test_plot_network_rejects_bad_sizes(args, error, match):
+    with pytest.raises(error, match=match):
+        labfns.plot_network(**args)
+
+
+def test_plots_close_their_figure_when_they_fail_and_give_hints():
+    import matplotlib.pyplot as plt
+
+    images = torch.rand(5, 28, 28)
+    before = len(plt.get_fignums())
+    with pytest.raises(ValueError, match="class_names has 3 entries"):
+        labfns.plot_confusion(torch.eye(4, dtype=torch.int64), class_names=["a", "b", "c"])
+    assert len(plt.get_fignums()) == before  # the half-made figure was closed
+    with pytest.raises(TypeError, match=r"probabilities\? .* predictions.argmax\(dim=1\)"):
+        labfns.show_digits(images, torch.arange(5), torch.rand(5, 10))
+    with pytest.raises(TypeError, match="one class number per image"):
+        labfns.show_digits(images, ["a"] * 5)
+    with pytest.raises(ValueError, match=r"not the outputs Z: use labfns.predict"):
+        labfns.show_probabilities(images, torch.randn(5, 10) * 5, torch.arange(5))
+    with pytest.raises(ValueError, match=r"down to .* \(standardised images\?\)"):
+        labfns.show_digits((images - 0.13) / 0.3)
+    labfns.show_weights(torch.nn.Linear(784, 4))  # a layer: its weight matrix
+    with pytest.raises(ValueError, match="no rows"):
+        labfns.show_weights(torch.zeros(0, 784))
