@@ -77,9 +77,18 @@ def lab_network(images, labels, *, epochs: int = 10, lr=None, seed: int = 0, **f
     Returns ``(model, history)``, the model in evaluation mode (dropout off). With the defaults it is the
     network of the lab, weight for weight on the same machine.
     """
+    import inspect
+
     from .model import MNISTNet, set_seed
     from .train import fit
 
+    known = set(inspect.signature(fit).parameters) - {"model", "images", "labels"}
+    unknown = sorted(set(fit_options) - known)
+    if unknown:
+        raise TypeError(
+            f"lab_network passes its options to fit, which has no {', '.join(unknown)}; its options are "
+            f"{', '.join(sorted(known))}. For another network, build it and call fit yourself"
+        )
     set_seed(seed)
     model = MNISTNet()
     fit_options.setdefault("verbose", False)
