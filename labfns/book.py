@@ -35,13 +35,13 @@ def glue(name: str, value, display: bool = True):
     return None
 
 
-def check_within(name: str, value, low, high) -> str:
+def check_within(name: str, value, low, high) -> None:
     """Check that ``low <= value <= high`` and print ``"<name> is within [low, high] ✓"``; raise a
     ValueError naming the value and the band otherwise.
 
     The printed line does not contain ``value``, which changes with the machine, so the tests (nbval) can
     compare it exactly; the band is the stated tolerance (the chapters say where each band comes from).
-    Returns the printed line.
+    Returns nothing, so that a cell ending with the call shows the line once.
     """
     for what, x in (("value", value), ("low", low), ("high", high)):
         if isinstance(x, bool) or not isinstance(x, numbers.Real):
@@ -50,9 +50,7 @@ def check_within(name: str, value, low, high) -> str:
         raise ValueError(f"the band [{low}, {high}] is empty: low must be at most high")
     if not low <= value <= high:  # NaN fails this too
         raise ValueError(f"{name} = {value:.4g} is outside [{low}, {high}]")
-    line = f"{name} is within [{low}, {high}] ✓"
-    print(line)
-    return line
+    print(f"{name} is within [{low}, {high}] ✓")
 
 
 def close_figure(fig):

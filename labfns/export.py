@@ -25,10 +25,10 @@ from .files import write_atomically
 
 __all__ = ["export_weights_js", "load_weights_js", "PAGE_NETWORK", "page_network"]
 
-# The network the "Draw a digit" page runs: the best the book trains, the dropout network of ISLR2's
-# Table 10.1 (chapter 10): the slides' architecture and dropout, 30 epochs in batches of 128, RMSprop at
-# Keras' learning rate 0.001, seed 0. The book's build (scripts/draw_weights.py) and chapter 15 both train it
-# with these settings.
+# The network the "Draw a digit" page runs: the best the book trains, the slides' architecture and dropout
+# with the schedule of the book's own lab (chapter 10): 30 epochs in batches of 128, RMSprop at the learning
+# rate 0.001 (PyTorch's alpha and eps), seed 0. The book's build (scripts/draw_weights.py) and chapter 15
+# both train it with these settings.
 PAGE_NETWORK = {"epochs": 30, "batch_size": 128, "lr": 1e-3, "seed": 0}
 
 GLOBAL = "MNIST_NET"

@@ -1,10 +1,16 @@
-"""The slides' equations written out by hand, to check PyTorch against (chapters 2-4).
+"""The slides' equations written out by hand, to check PyTorch against (chapters 2-7).
 
 Each function is the plain formula, with no PyTorch layer or loss inside, so a chapter can compute it and
-compare it with ``nn.Linear``, ``torch.softmax`` or ``nn.CrossEntropyLoss`` on real digits.
+compare it with ``nn.Linear``, ``torch.softmax`` or ``nn.CrossEntropyLoss`` on real digits (chapters 2-4),
+with autograd's ``.grad`` (chapter 5, the backward pass), with ``torch.optim`` (chapter 6, the optimizer
+step) or with ``nn.Dropout`` (chapter 7).
 """
 
 from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
 
 import torch
 
@@ -29,6 +35,18 @@ __all__ = [
     "n_parameters",
     "weight_matrix",
     "check_close",
+    "sigmoid",
+    "relu_grad",
+    "sigmoid_grad",
+    "ForwardPass",
+    "Gradients",
+    "forward",
+    "backward",
+    "gradient_matrix",
+    "step_flops",
+    "sgd_step",
+    "rmsprop_step",
+    "dropout_mask",
 ]
 
 
@@ -146,8 +164,12 @@ def weight_matrix(linear: torch.nn.Linear) -> torch.Tensor:
 
 
 def _power_of_ten(x: float) -> str:
-    """``1e-05`` written as ``1e-5``: the tolerance as a reader would type it."""
-    return f"{x:.0e}".replace("e-0", "e-").replace("e+00", "")
+    """``1e-05`` written as ``1e-5``: the tolerance as a reader would type it (as given, ``1.4e-06``, when it is
+    not a power of ten: rounding it would state a tolerance that was not checked)."""
+    short = f"{x:.0e}"
+    if float(short) != x:
+        short = f"{x:g}"
+    return short.replace("e-0", "e-").replace("e+00", "")
 
 
 def check_close(
@@ -179,3 +201,325 @@ def check_close(
             f"not close: the largest {kind} difference is {worst.max().item():.3g}, more than {tol:g}"
         )
     return f"torch.allclose: True (largest {kind} difference ≤ {_power_of_ten(tol)})"
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Chapter 5: the activation functions' derivatives and the backward pass.
+
+
+def sigmoid(z: torch.Tensor) -> torch.Tensor:
+    """The sigmoid g(z) = e^z / (1 + e^z) = 1 / (1 + e^{−z}), the activation of early networks (chapter 5,
+    equation (5.14)).
+
+    Written as 1 / (1 + e^{−|z|}) for z ≥ 0 and e^{−|z|} / (1 + e^{−|z|}) for z < 0: the same numbers, but
+    e^{−|z|} is never larger than 1, so nothing overflows.
+    """
+    check_tensor("z", z, floating=True)
+    e = torch.exp(-z.abs())
+    return torch.where(z >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def relu_grad(z: torch.Tensor) -> torch.Tensor:
+    """The ReLU's derivative g'(z): 1 where z > 0, 0 where z < 0 (chapter 5, equation (5.15)).
+
+    At z = 0, where the ReLU has a kink, it is 0, as in PyTorch's autograd.
+    """
+    check_tensor("z", z, floating=True)
+    return (z > 0).to(z.dtype)
+
+
+def sigmoid_grad(z: torch.Tensor) -> torch.Tensor:
+    """The sigmoid's derivative g'(z) = g(z)(1 − g(z)), never more than 1/4 (chapter 5, equation (5.14))."""
+    s = sigmoid(z)
+    return s * (1 - s)
+
+
+# The derivative of each activation function that forward/backward know (the book's and PyTorch's).
+_DERIVATIVES = {relu: relu_grad, torch.relu: relu_grad, sigmoid: sigmoid_grad, torch.sigmoid: sigmoid_grad}
+
+
+@dataclass(frozen=True)
+class ForwardPass:
+    """Every intermediate number of the forward pass for a batch of n inputs (chapter 5), in the slides'
+    layout (chapter 2, equations (2.4)-(2.6)).
+
+    ``S1`` = [1, X] W_1 (n×K_1) holds the sums inside g, ``A1`` = g(S1) the first layer's activations (times
+    the dropout mask M_1 when there is one, chapter 7); ``S2`` = [1, A1] W_2 and ``A2`` = g(S2) (times M_2)
+    the second layer's; ``Z`` = [1, A2] B the n×M outputs. ``masks`` is ``(M1, M2)`` or ``None``.
+    """
+
+    x: torch.Tensor
+    S1: torch.Tensor
+    A1: torch.Tensor
+    S2: torch.Tensor
+    A2: torch.Tensor
+    Z: torch.Tensor
+    masks: tuple | None = None
+
+
+@dataclass(frozen=True)
+class Gradients:
+    """The gradients of the loss L that :func:`backward` computes, each with the shape of what it is the
+    gradient with respect to (chapter 5, equations (5.3)-(5.12)).
+
+    ``dZ`` = ∂L/∂Z (5.3), ``dB`` = ∂L/∂B (5.4), ``dA2`` = ∂L/∂A^(2) (5.5), ``dS2`` = ∂L/∂S^(2) (5.6),
+    ``dW2`` = ∂L/∂W_2 (5.7), ``dA1`` = ∂L/∂A^(1) (5.8), ``dS1`` = ∂L/∂S^(1) (5.9), ``dW1`` = ∂L/∂W_1 (5.10),
+    and ``dX`` = ∂L/∂X (5.12) when it was asked for (else ``None``). ``loss`` is L itself (5.1), ``F`` the
+    probabilities f_m(x_i), and ``forward`` the :class:`ForwardPass` they were computed from.
+    """
+
+    loss: torch.Tensor
+    F: torch.Tensor
+    dZ: torch.Tensor
+    dB: torch.Tensor
+    dA2: torch.Tensor
+    dS2: torch.Tensor
+    dW2: torch.Tensor
+    dA1: torch.Tensor
+    dS1: torch.Tensor
+    dW1: torch.Tensor
+    dX: torch.Tensor | None
+    forward: ForwardPass
+
+
+def _check_masks(masks, n: int, sizes: tuple[int, int]):
+    """``masks`` is None or two tensors (M1, M2), n×K_1 and n×K_2 (either may be None: no dropout there)."""
+    if masks is None:
+        return None, None
+    if not isinstance(masks, (tuple, list)) or len(masks) != 2:
+        raise ValueError(
+            "masks must be None or a pair (M1, M2) of dropout masks, one per hidden layer "
+            f"(None for a layer without dropout), got {type(masks).__name__}"
+        )
+    for name, m, k in (("masks[0]", masks[0], sizes[0]), ("masks[1]", masks[1], sizes[1])):
+        if m is not None:
+            check_tensor(name, m, ndim=2, floating=True)
+            if tuple(m.shape) != (n, k):
+                raise ValueError(
+                    f"{name} must have the shape of the layer's activations, {n}×{k}, got {tuple(m.shape)}"
+                )
+    return masks[0], masks[1]
+
+
+def forward(
+    x: torch.Tensor, W1: torch.Tensor, W2: torch.Tensor, B: torch.Tensor, g=relu, masks=None
+) -> ForwardPass:
+    """The forward pass of the slides' network by hand, keeping every intermediate (chapter 5).
+
+    ``x`` is n×p, ``W1`` (p + 1)×K_1, ``W2`` (K_1 + 1)×K_2 and ``B`` (K_2 + 1)×M, each with its intercepts
+    in row 0 (``weight_matrix``). Chapter 2's equations (2.4)-(2.6), with the sums inside g named as in
+    chapter 5, equation (5.2): S1 = [1, X] W_1, A1 = g(S1), S2 = [1, A1] W_2, A2 = g(S2), Z = [1, A2] B.
+    With ``masks=(M1, M2)`` each hidden layer's activations are multiplied by its dropout mask,
+    A1 = g(S1) ⊙ M1 (chapter 7, equation (7.2)): the network in training mode.
+    """
+    check_callable("g", g, what="an activation function such as maths.relu")
+    S1 = layer(x, W1, g=None)
+    S1_g = g(S1)
+    M1, M2 = _check_masks(masks, len(x), (W1.shape[1], W2.shape[1]))
+    A1 = S1_g if M1 is None else S1_g * M1
+    S2 = layer(A1, W2, g=None)
+    A2 = g(S2) if M2 is None else g(S2) * M2
+    Z = layer(A2, B, g=None)
+    return ForwardPass(x=x, S1=S1, A1=A1, S2=S2, A2=A2, Z=Z, masks=None if masks is None else (M1, M2))
+
+
+def backward(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    W1: torch.Tensor,
+    W2: torch.Tensor,
+    B: torch.Tensor,
+    g=relu,
+    masks=None,
+    reduction: str = "mean",
+    input_grad: bool = False,
+) -> Gradients:
+    """Backpropagation by hand: the gradient of the cross-entropy with respect to every weight of the
+    slides' network, one chain-rule step at a time (chapter 5, equations (5.1)-(5.12)).
+
+    The arguments are those of :func:`forward`, with ``y`` the class numbers of the n inputs. The loss L is
+    the cross-entropy averaged over the batch, equation (5.1), as ``F.cross_entropy`` and ``labfns.fit``
+    compute it (``reduction="sum"``: the slides' sum, chapter 4, equation (4.6)). Then, with F the softmax
+    probabilities, Y the one-hot labels and ⊙ the elementwise product::
+
+        ∂L/∂Z   = (F − Y) / n                        (5.3)   (F − Y with reduction="sum")
+        ∂L/∂B   = [1, A2]ᵀ ∂L/∂Z                     (5.4)
+        ∂L/∂A2  = ∂L/∂Z B[1:]ᵀ                       (5.5)   B without its intercept row
+        ∂L/∂S2  = ∂L/∂A2 ⊙ g'(S2)                    (5.6)   (⊙ M2 as well with dropout, chapter 7)
+        ∂L/∂W2  = [1, A1]ᵀ ∂L/∂S2                    (5.7)
+        ∂L/∂A1  = ∂L/∂S2 W2[1:]ᵀ                     (5.8)
+        ∂L/∂S1  = ∂L/∂A1 ⊙ g'(S1)                    (5.9)   (⊙ M1 as well with dropout)
+        ∂L/∂W1  = [1, X]ᵀ ∂L/∂S1                     (5.10)
+        ∂L/∂X   = ∂L/∂S1 W1[1:]ᵀ                     (5.12)  only with input_grad=True
+
+    g' is the derivative of ``g``: :func:`relu_grad` for :func:`relu` (or ``torch.relu``), :func:`sigmoid_grad`
+    for :func:`sigmoid` (or ``torch.sigmoid``). Returns :class:`Gradients`; ``dW1``, ``dW2`` and ``dB`` have the
+    shapes of W1, W2 and B, intercepts in row 0, like :func:`gradient_matrix` of PyTorch's ``.grad``.
+    """
+    check_choice("reduction", reduction, ("mean", "sum"))
+    if not isinstance(input_grad, bool):
+        raise TypeError(f"input_grad must be True or False, got {type(input_grad).__name__}")
+    g_grad = _DERIVATIVES.get(g)
+    if g_grad is None:
+        raise ValueError(
+            f"backward knows the derivative of maths.relu and maths.sigmoid (or torch.relu, torch.sigmoid), got g={g!r}"
+        )
+    fp = forward(x, W1, W2, B, g=g, masks=masks)
+    check_labels(y, len(x), B.shape[1], name="y", rows="rows of x")
+    M1, M2 = fp.masks if fp.masks is not None else (None, None)
+    n = len(x)
+    Y = one_hot(y, B.shape[1]).to(fp.Z.dtype)
+    F = softmax(fp.Z)
+    log_f = log_softmax(fp.Z)
+    loss = -(Y * log_f).sum()
+    dZ = F - Y  # (5.3), for the sum
+    if reduction == "mean":
+        loss, dZ = loss / n, dZ / n
+    dB = with_intercept(fp.A2).T @ dZ  # (5.4)
+    dA2 = dZ @ B[1:].T  # (5.5)
+    dS2 = dA2 * g_grad(fp.S2)  # (5.6)
+    if M2 is not None:
+        dS2 = dS2 * M2
+    dW2 = with_intercept(fp.A1).T @ dS2  # (5.7)
+    dA1 = dS2 @ W2[1:].T  # (5.8)
+    dS1 = dA1 * g_grad(fp.S1)  # (5.9)
+    if M1 is not None:
+        dS1 = dS1 * M1
+    dW1 = with_intercept(x).T @ dS1  # (5.10)
+    dX = dS1 @ W1[1:].T if input_grad else None  # (5.12)
+    return Gradients(
+        loss=loss, F=F, dZ=dZ, dB=dB, dA2=dA2, dS2=dS2, dW2=dW2, dA1=dA1, dS1=dS1, dW1=dW1, dX=dX, forward=fp
+    )
+
+
+def gradient_matrix(linear: torch.nn.Linear) -> torch.Tensor:
+    """Autograd's gradient of one ``nn.Linear`` layer in the slides' layout (chapter 5): (inputs + 1)×outputs.
+
+    After ``loss.backward()``, PyTorch keeps ∂L/∂weight in ``weight.grad`` (outputs×inputs) and ∂L/∂bias in
+    ``bias.grad``. Stacked as :func:`weight_matrix` stacks the weights — row 0 the intercepts' gradients —
+    they are comparable with ``backward(...).dW1``, ``.dW2`` and ``.dB``.
+    """
+    if not isinstance(linear, torch.nn.Linear):
+        raise TypeError(f"linear must be an nn.Linear layer such as model.fc1, got {type(linear).__name__}")
+    if linear.bias is None:
+        raise ValueError("linear has no intercepts (bias=False): the slides' layers all have w_k0")
+    if linear.weight.grad is None or linear.bias.grad is None:
+        raise ValueError(
+            "linear has no gradient yet: compute a loss from the network's output and call loss.backward() first"
+        )
+    return torch.cat([linear.bias.grad[None], linear.weight.grad.T]).detach()
+
+
+def step_flops(
+    n: int = 1, p: int = 784, hidden=(256, 128), n_classes: int = 10, input_grad: bool = False
+) -> dict:
+    """The arithmetic of one training step's matrix products for a batch of ``n`` inputs (chapter 5,
+    equation (5.13)): ``{"forward", "weight gradients", "input gradients", "total"}``.
+
+    A product of an n×a and an a×b matrix takes n·a·b multiplications and as many additions, 2·n·a·b
+    operations, as ``torch.utils.flop_counter`` counts them (the intercepts, the activation functions and the
+    softmax are left out: they are elementwise, a few operations per unit rather than per weight). Each layer
+    with a inputs and b outputs costs 2·n·a·b in the forward pass (Z = A W), as much again for its weights'
+    gradient (equations (5.4), (5.7), (5.10)), and as much again for the gradient it passes down to its inputs
+    ((5.5), (5.8)) — except the first layer, whose inputs are the images: their gradient (5.12) is computed
+    only with ``input_grad=True``. So 6 operations per weight and input, 4 in the first layer.
+    """
+    check_positive_int("n", n)
+    check_positive_int("p", p)
+    check_positive_int("n_classes", n_classes)
+    if not isinstance(hidden, (tuple, list)):
+        raise TypeError(f"hidden must be a tuple of layer sizes such as (256, 128), got {hidden!r}")
+    for k in hidden:
+        check_positive_int("each hidden layer size", k)
+    if not isinstance(input_grad, bool):
+        raise TypeError(f"input_grad must be True or False, got {type(input_grad).__name__}")
+    sizes = [p, *hidden, n_classes]
+    products = [2 * n * a * b for a, b in zip(sizes[:-1], sizes[1:])]
+    counts = {
+        "forward": sum(products),
+        "weight gradients": sum(products),
+        "input gradients": sum(products[1:]) + (products[0] if input_grad else 0),
+    }
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Chapter 6: the optimizer step.
+
+
+def _check_like(name: str, t, like: torch.Tensor, like_name: str) -> None:
+    check_tensor(name, t, floating=True)
+    if t.shape != like.shape:
+        raise ValueError(
+            f"{name} must have the shape of {like_name}, {tuple(like.shape)}, got {tuple(t.shape)}"
+        )
+
+
+def sgd_step(W: torch.Tensor, grad: torch.Tensor, lr: float, weight_decay: float = 0.0) -> torch.Tensor:
+    """One step of plain gradient descent (chapter 6, equation (6.2)): W − ρ ∂L/∂W, returned as a new tensor.
+
+    ``lr`` is the learning rate ρ. With ``weight_decay`` λ, the ridge term's gradient λW is added to the
+    gradient first (equation (6.4)), as ``torch.optim.SGD(..., weight_decay=λ)`` does.
+    """
+    check_tensor("W", W, floating=True)
+    _check_like("grad", grad, W, "W")
+    check_number("lr", lr, positive=True)
+    check_number("weight_decay", weight_decay)
+    if weight_decay:
+        grad = grad + weight_decay * W
+    return W - lr * grad
+
+
+def rmsprop_step(
+    W: torch.Tensor,
+    grad: torch.Tensor,
+    v: torch.Tensor,
+    lr: float = 0.01,
+    alpha: float = 0.99,
+    eps: float = 1e-8,
+    weight_decay: float = 0.0,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """One RMSprop step (chapter 6, equations (6.5)-(6.6)); returns the new weights and the new average.
+
+    ``v`` is the running average of the squared gradient, one number per weight (zeros before the first
+    step): v ← α v + (1 − α) g², then W ← W − η g / (√v + ε), with η = ``lr``. The defaults are
+    ``torch.optim.RMSprop``'s (and R torch's ``optim_rmsprop``'s). With ``weight_decay`` λ, g is the gradient
+    plus λW (equation (6.4)), as in ``torch.optim.RMSprop(..., weight_decay=λ)``.
+    """
+    check_tensor("W", W, floating=True)
+    _check_like("grad", grad, W, "W")
+    _check_like("v", v, W, "W")
+    check_number("lr", lr, positive=True)
+    check_number("alpha", alpha)
+    if not alpha < 1:
+        raise ValueError(f"alpha must be in [0, 1): the weight of the old average, got {alpha!r}")
+    check_number("eps", eps, positive=True)
+    check_number("weight_decay", weight_decay)
+    if weight_decay:
+        grad = grad + weight_decay * W
+    v = alpha * v + (1 - alpha) * grad * grad
+    return W - lr * grad / (torch.sqrt(v) + eps), v
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Chapter 7: dropout.
+
+
+def dropout_mask(x: torch.Tensor, p: float, generator: torch.Generator | None = None) -> torch.Tensor:
+    """A dropout mask for activations shaped like ``x`` (chapter 7, equation (7.1)): each entry 0 with
+    probability ``p`` (the unit is dropped) and 1/(1 − p) otherwise (it is kept and scaled up).
+
+    Drawn as ``labfns.Dropout`` draws it, u = ``torch.rand`` and kept where u ≥ p, so that after the same
+    ``torch.manual_seed`` (or with the same ``generator``) ``x * dropout_mask(x, p)`` equals
+    ``labfns.Dropout(p).train()(x)`` exactly. With p = 1 every unit is dropped (the mask is all zeros).
+    """
+    check_tensor("x", x, floating=True)
+    if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0 <= p <= 1 or math.isnan(p):
+        raise ValueError(f"p must be a dropout rate in [0, 1], such as 0.4, got {p!r}")
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
+    if p == 1:
+        return torch.zeros_like(x)
+    u = torch.rand(x.shape, generator=generator, dtype=x.dtype, device=x.device)
+    return (u >= p).to(x.dtype) * (1.0 / (1.0 - p))
