@@ -208,7 +208,8 @@ def check_model_input(images, name: str = "images") -> None:
         raise ValueError(
             f"{name} hold values from {lo:.3g} to {hi:.3g}, but the network expects grey levels scaled to "
             f"[0, 1], as load_mnist returns them (the slides' torch_div(255)); on the 0-255 scale it "
-            f"trains to chance. Divide by 255: {name} / 255"
+            f"trains to chance. Divide by 255: {name} / 255 (or, if each pixel was standardised on its "
+            "own, which sends rarely inked pixels far out: use one mean and one sd for all pixels)"
         )
 
 

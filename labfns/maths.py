@@ -173,13 +173,20 @@ def _power_of_ten(x: float) -> str:
 
 
 def check_close(
-    by_hand: torch.Tensor, by_torch: torch.Tensor, tol: float = 1e-6, relative: bool = False
+    by_hand: torch.Tensor,
+    by_torch: torch.Tensor,
+    tol: float = 1e-6,
+    relative: bool = False,
+    scaled: bool = False,
 ) -> str:
     """Compare a computation by hand with PyTorch's (chapters 2-4), in words that are the same on every run.
 
     Close means ``torch.allclose(by_hand, by_torch, rtol=0, atol=tol)`` (every absolute difference ≤ tol), or
     with ``relative=True`` ``torch.allclose(by_hand, by_torch, rtol=tol, atol=0)`` (every difference ≤ tol
-    times the size of PyTorch's number). Both are compared in float64, so the comparison adds no rounding.
+    times the size of PyTorch's number), or with ``scaled=True`` every absolute difference ≤ tol times the
+    largest absolute value of ``by_torch`` (for tensors such as gradients, whose size says nothing about
+    float32's rounding until it is compared with their largest entry). All are compared in float64, so the
+    comparison adds no rounding.
     Returns ``"torch.allclose: True (largest absolute difference ≤ 1e-6)"``; the digits of the difference
     itself depend on the CPU, so they are not printed. Raises AssertionError, with the difference, when the
     two are not close.
@@ -191,15 +198,23 @@ def check_close(
         raise ValueError(
             f"by_hand has shape {tuple(by_hand.shape)} but by_torch {tuple(by_torch.shape)}: compare like with like"
         )
+    if relative and scaled:
+        raise ValueError("give relative=True or scaled=True, not both")
     a, b = by_hand.detach().cpu().double(), by_torch.detach().cpu().double()
-    rtol, atol = (tol, 0.0) if relative else (0.0, tol)
+    top = b.abs().max().item() if b.numel() else 0.0
+    rtol, atol = (tol, 0.0) if relative else (0.0, tol * top if scaled else tol)
     kind = "relative" if relative else "absolute"
     if not torch.allclose(a, b, rtol=rtol, atol=atol):
         diff = (a - b).abs()
         worst = (diff / b.abs()).nan_to_num(nan=0.0, posinf=float("inf")) if relative else diff
+        if scaled:
+            worst = worst / top
         raise AssertionError(
-            f"not close: the largest {kind} difference is {worst.max().item():.3g}, more than {tol:g}"
+            f"not close: the largest {kind} difference is {worst.max().item():.3g}"
+            f"{' of the largest value' if scaled else ''}, more than {tol:g}"
         )
+    if scaled:
+        return f"torch.allclose: True (largest difference ≤ {_power_of_ten(tol)} of the largest |value|)"
     return f"torch.allclose: True (largest {kind} difference ≤ {_power_of_ten(tol)})"
 
 

@@ -308,3 +308,12 @@ def test_check_close_states_the_tolerance_it_checked():
     a = torch.zeros(3)
     assert maths.check_close(a, a + 1.3e-6, tol=1.4e-6).endswith("≤ 1.4e-6)")
     assert maths.check_close(a, a, tol=1e-6).endswith("≤ 1e-6)")
+
+
+def test_check_close_scaled_compares_with_the_largest_entry():
+    b = torch.tensor([1e-4, 2e-7, 0.0])
+    assert "of the largest |value|" in maths.check_close(b + 5e-10, b, tol=1e-5, scaled=True)
+    with pytest.raises(AssertionError, match="of the largest value"):
+        maths.check_close(b + 5e-9, b, tol=1e-5, scaled=True)  # 5e-9 > 1e-5 × 1e-4
+    with pytest.raises(ValueError, match="not both"):
+        maths.check_close(b, b, relative=True, scaled=True)
