@@ -356,6 +356,19 @@ def check_pictures(images, name: str = "images") -> None:
             )
 
 
+def check_network_sizes(p, hidden, n_classes, *, at_least_one_hidden: bool = False) -> list:
+    """The sizes of a dense network's layers, ``[p, *hidden, n_classes]``, each a whole number ≥ 1
+    (``hidden`` a tuple or list, empty for no hidden layer unless ``at_least_one_hidden``)."""
+    check_positive_int("p", p)
+    check_positive_int("n_classes", n_classes)
+    if not isinstance(hidden, (tuple, list)) or (at_least_one_hidden and not hidden):
+        kind = "hidden layer sizes" if at_least_one_hidden else "layer sizes"
+        raise TypeError(f"hidden must be a tuple of {kind} such as (256, 128), got {hidden!r}")
+    for k in hidden:
+        check_positive_int("each hidden layer size", k)
+    return [p, *hidden, n_classes]
+
+
 def check_layer_sizes(hidden, dropout, n_inputs, n_classes) -> None:
     """MNISTNet's arguments: two layer sizes K_1, K_2, two dropout rates in [0, 1], whole numbers ≥ 1."""
     if not isinstance(hidden, (tuple, list)) or len(hidden) != 2:

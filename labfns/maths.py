@@ -18,6 +18,7 @@ from .checks import (
     check_callable,
     check_choice,
     check_labels,
+    check_network_sizes,
     check_number,
     check_positive_int,
     check_tensor,
@@ -139,13 +140,7 @@ def n_parameters(p: int = 784, hidden=(256, 128), n_classes: int = 10) -> int:
 
     The slides' network: (784 + 1)·256 + (256 + 1)·128 + (128 + 1)·10 = 235,146.
     """
-    check_positive_int("p", p)
-    check_positive_int("n_classes", n_classes)
-    if not isinstance(hidden, (tuple, list)):
-        raise TypeError(f"hidden must be a tuple of layer sizes such as (256, 128), got {hidden!r}")
-    for k in hidden:
-        check_positive_int("each hidden layer size", k)
-    sizes = [p, *hidden, n_classes]
+    sizes = check_network_sizes(p, hidden, n_classes)
     return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
 
 
@@ -440,15 +435,9 @@ def step_flops(
     only with ``input_grad=True``. So 6 operations per weight and input, 4 in the first layer.
     """
     check_positive_int("n", n)
-    check_positive_int("p", p)
-    check_positive_int("n_classes", n_classes)
-    if not isinstance(hidden, (tuple, list)):
-        raise TypeError(f"hidden must be a tuple of layer sizes such as (256, 128), got {hidden!r}")
-    for k in hidden:
-        check_positive_int("each hidden layer size", k)
+    sizes = check_network_sizes(p, hidden, n_classes)
     if not isinstance(input_grad, bool):
         raise TypeError(f"input_grad must be True or False, got {type(input_grad).__name__}")
-    sizes = [p, *hidden, n_classes]
     products = [2 * n * a * b for a, b in zip(sizes[:-1], sizes[1:])]
     counts = {
         "forward": sum(products),

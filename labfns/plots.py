@@ -18,6 +18,7 @@ from .checks import (
     check_histories,
     check_history,
     check_lengths,
+    check_network_sizes,
     check_number,
     check_pictures,
     check_positive_int,
@@ -359,13 +360,7 @@ def plot_network(p: int = 784, hidden=(256, 128), n_classes: int = 10, figsize=(
     labelled with its weight matrix — W_1, W_2, ..., and B for the output layer — and that matrix's size,
     (inputs + 1) × outputs, the + 1 being the intercepts (chapter 3). The title gives the total count.
     """
-    check_positive_int("p", p)
-    check_positive_int("n_classes", n_classes)
-    if not isinstance(hidden, (tuple, list)) or not hidden:
-        raise TypeError(f"hidden must be a tuple of hidden layer sizes such as (256, 128), got {hidden!r}")
-    for k in hidden:
-        check_positive_int("each hidden layer size", k)
-    sizes = [p, *hidden, n_classes]
+    sizes = check_network_sizes(p, hidden, n_classes, at_least_one_hidden=True)
     last = len(sizes) - 1
 
     def label(layer: int, k: int) -> str:

@@ -84,3 +84,19 @@ def test_check_positive_int(value):
     with pytest.raises((TypeError, ValueError), match="epochs"):
         check_positive_int("epochs", value)
     check_positive_int("epochs", np.int64(3))  # NumPy integers are whole numbers too
+
+
+def test_network_sizes_are_checked_in_one_place():
+    from labfns.checks import check_network_sizes
+
+    assert check_network_sizes(784, (256, 128), 10) == [784, 256, 128, 10]
+    assert check_network_sizes(784, (), 10) == [784, 10]  # no hidden layer: logistic regression
+    with pytest.raises(TypeError, match=r"hidden must be a tuple of hidden layer sizes .* got \(\)"):
+        check_network_sizes(784, (), 10, at_least_one_hidden=True)
+    with pytest.raises(ValueError, match="each hidden layer size must be ≥ 1, got 0"):
+        check_network_sizes(784, (256, 0), 10)
+    with pytest.raises(ValueError, match="n_classes must be ≥ 1, got 0"):
+        check_network_sizes(784, (256,), 0)
+    for sizes_of in (maths.n_parameters, lambda *a: maths.step_flops(1, *a)):
+        with pytest.raises(TypeError, match="hidden must be a tuple of layer sizes"):
+            sizes_of(784, 256, 10)
