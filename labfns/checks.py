@@ -657,8 +657,7 @@ def check_epoch(model, optimizer, images, labels, batch_size, generator, loss_fn
     if not isinstance(labels, dict):
         check_labels(labels, len(images), None)
     check_positive_int("batch_size", batch_size)
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise TypeError(f"generator must be a torch.Generator or None, got {_given(generator)}")
+    check_generator(generator)
     check_callable("loss_fn", loss_fn, what="a loss function f(outputs, labels)")
     check_callable("step", step, what="a step function f(model, optimizer, xb, yb, loss_fn)")
     if not torch.is_grad_enabled() or torch.is_inference_mode_enabled():
@@ -762,6 +761,12 @@ def check_activations(**vectors) -> None:
     for name, v in vectors.items():
         if not isinstance(v, torch.Tensor) or v.numel() == 0:
             raise TypeError(f"{name} must be a non-empty tensor of one digit's values")
+
+
+def check_generator(generator) -> None:
+    """``generator`` must be a ``torch.Generator`` or None (PyTorch's global generator)."""
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator or None, got {_given(generator)}")
 
 
 def check_flag(name: str, value) -> None:

@@ -17,6 +17,8 @@ import torch
 from .checks import (
     check_callable,
     check_choice,
+    check_flag,
+    check_generator,
     check_labels,
     check_network_sizes,
     check_number,
@@ -367,8 +369,7 @@ def backward(
     shapes of W1, W2 and B, intercepts in row 0, like :func:`gradient_matrix` of PyTorch's ``.grad``.
     """
     check_choice("reduction", reduction, ("mean", "sum"))
-    if not isinstance(input_grad, bool):
-        raise TypeError(f"input_grad must be True or False, got {type(input_grad).__name__}")
+    check_flag("input_grad", input_grad)
     g_grad = _DERIVATIVES.get(g)
     if g_grad is None:
         raise ValueError(
@@ -436,8 +437,7 @@ def step_flops(
     """
     check_positive_int("n", n)
     sizes = check_network_sizes(p, hidden, n_classes)
-    if not isinstance(input_grad, bool):
-        raise TypeError(f"input_grad must be True or False, got {type(input_grad).__name__}")
+    check_flag("input_grad", input_grad)
     products = [2 * n * a * b for a, b in zip(sizes[:-1], sizes[1:])]
     counts = {
         "forward": sum(products),
@@ -521,8 +521,7 @@ def dropout_mask(x: torch.Tensor, p: float, generator: torch.Generator | None = 
     check_tensor("x", x, floating=True)
     if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0 <= p <= 1 or math.isnan(p):
         raise ValueError(f"p must be a dropout rate in [0, 1], such as 0.4, got {p!r}")
-    if generator is not None and not isinstance(generator, torch.Generator):
-        raise TypeError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
+    check_generator(generator)
     if p == 1:
         return torch.zeros_like(x)
     u = torch.rand(x.shape, generator=generator, dtype=x.dtype, device=x.device)

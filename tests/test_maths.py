@@ -317,3 +317,14 @@ def test_check_close_scaled_compares_with_the_largest_entry():
         maths.check_close(b + 5e-9, b, tol=1e-5, scaled=True)  # 5e-9 > 1e-5 × 1e-4
     with pytest.raises(ValueError, match="not both"):
         maths.check_close(b, b, relative=True, scaled=True)
+
+
+def test_flags_and_generators_are_checked_as_labfns_checks_them():
+    x, y = torch.rand(4, 6), torch.tensor([0, 1, 2, 0])
+    W1, W2, B = torch.rand(7, 5), torch.rand(6, 4), torch.rand(5, 3)
+    with pytest.raises(TypeError, match="input_grad must be True or False, got str 'yes'"):
+        maths.backward(x, y, W1, W2, B, input_grad="yes")
+    with pytest.raises(TypeError, match="input_grad must be True or False, got int 1"):
+        maths.step_flops(input_grad=1)
+    with pytest.raises(TypeError, match="generator must be a torch.Generator or None, got int 0"):
+        maths.dropout_mask(x, 0.4, generator=0)
