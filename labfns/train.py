@@ -378,9 +378,11 @@ def _random_numbers(seed: int, device: torch.device):
     """The dropout masks are drawn from PyTorch's generator, seeded with ``seed`` for the fit; afterwards
     the generator is put back as it was, so that the caller's next random numbers (a new network's
     starting weights) do not depend on the fit."""
-    devices = [device.index if device.index is not None else 0] if device.type in ("cuda", "mps") else []
-    kind = device.type if devices else None
-    with torch.random.fork_rng(devices=devices, device_type=kind):
+    on_gpu = device.type in ("cuda", "mps")
+    devices = [device.index if device.index is not None else 0] if on_gpu else []
+    # With devices=[] only the CPU generator is forked; device_type must still name a device kind:
+    # torch 2.11 (Colab's) refuses None there.
+    with torch.random.fork_rng(devices=devices, device_type=device.type if on_gpu else "cuda"):
         torch.random.default_generator.manual_seed(seed)
         if device.type == "cuda":
             with torch.cuda.device(device):
