@@ -8,6 +8,12 @@ plumbing under them: ``checks`` (every argument check), ``files`` (writing files
 (``labfns.data.install_idx_files``, ``labfns.data.data_root``, ...).
 """
 
+import torch as _torch
+
+from .checks import check_torch_version as _check_torch_version
+
+_check_torch_version(_torch.__version__)  # before anything else: a clear error on a torch too old
+
 from .book import check_within, close_figure, glue, lab_network
 from .data import FASHION_CLASSES, DataError, load_fashion_mnist, load_mnist
 from .export import export_weights_js, load_weights_js

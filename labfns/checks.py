@@ -12,6 +12,7 @@ import inspect
 import math
 import numbers
 import os
+import re
 import warnings
 
 import torch
@@ -53,7 +54,24 @@ __all__ = [
     "check_finite_weights",
     "check_flag",
     "check_split_size",
+    "check_torch_version",
 ]
+
+TORCH_FLOOR = (2, 6)  # pyproject.toml's torch>=2.6: the first release whose weights-only load is safe
+
+
+def check_torch_version(version: str) -> None:
+    """Refuse a torch older than :data:`TORCH_FLOOR` (labfns is imported with it): before 2.6,
+    ``torch.load(weights_only=True)``, which :func:`labfns.load` relies on, could be made to run code from a
+    crafted file (CVE-2025-32434)."""
+    release = tuple(int(part) for part in re.findall(r"\d+", str(version).split("+")[0])[:2])
+    if release < TORCH_FLOOR:
+        floor = ".".join(map(str, TORCH_FLOOR))
+        raise ImportError(
+            f"labfns needs torch {floor} or newer, found torch {version}: before {floor}, loading a "
+            f"weights file could run code hidden in it (CVE-2025-32434). Upgrade: pip install -U "
+            f"'torch>={floor}' 'torchvision>=0.21'"
+        )
 
 
 def _given(value) -> str:

@@ -3,6 +3,7 @@
     python scripts/colab_rehearsal.py                            # every notebooks/*.ipynb (the reader copies)
     python scripts/colab_rehearsal.py notebooks/01_mnist.ipynb   # some of them (book/*.ipynb run too)
     python scripts/colab_rehearsal.py --labfns-from-checkout ... # labfns from this checkout's files instead
+    python scripts/colab_rehearsal.py --labfns-pinned-if-current # the pinned commit's, unless labfns changed since
 
 Colab opens the reader copies (notebooks/, written by scripts/reader_copies.py: the chapters with their MyST
 markup made plain), so those are what it runs by default.
@@ -16,8 +17,12 @@ copied there first, standing in for torchvision's download. The notebooks themse
 of the pinned commit: for rehearsing while labfns has changed since that commit (tests/test_colab_rehearsal.py
 does so then; tests/test_notebooks_colab.py is the test that the pin is current).
 
-Not rehearsed: Colab's own package versions (this uses .venv's torch and friends), and the download itself.
-It re-executes every chapter, so it takes as long as ``make execute``.
+``--labfns-pinned-if-current`` takes the pinned commit's labfns when it is this checkout's, and this
+checkout's otherwise (work not yet pinned), saying which.
+
+Colab's own package versions are those of the Python that runs this script: .venv's here, another set's
+under ``scripts/version_env.py`` (which calls this script). The download itself is not rehearsed. It
+re-executes every chapter, so it takes as long as ``make execute``.
 """
 
 from __future__ import annotations
@@ -46,12 +51,32 @@ def reader_copies() -> list[Path]:
     return paths
 
 
+def _git(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=False)
+
+
+def pinned_labfns_is_this_one(ref: str) -> bool:
+    """Whether labfns (and pyproject.toml) at commit ``ref`` are this checkout's, untracked files included."""
+    if _git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode != 0:
+        return False
+    unchanged = _git("diff", "--quiet", ref, "--", "labfns", "pyproject.toml").returncode == 0
+    untracked = _git("ls-files", "--others", "--exclude-standard", "--", "labfns").stdout.strip()
+    return unchanged and not untracked
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebooks", nargs="*", help="the notebooks to run (default: notebooks/*.ipynb)")
-    parser.add_argument("--labfns-from-checkout", action="store_true", help="not the pinned commit's labfns")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--labfns-from-checkout", action="store_true", help="not the pinned commit's labfns")
+    which.add_argument(
+        "--labfns-pinned-if-current", action="store_true", help="the pinned commit's if it is this labfns"
+    )
     args = parser.parse_args(argv)
     _, ref = read_config()
+    if args.labfns_pinned_if_current and not pinned_labfns_is_this_one(ref):
+        print(f"labfns has changed since colab_labfns_ref {ref[:12]}: rehearsing with this checkout's")
+        args.labfns_from_checkout = True
     paths = [Path(p).resolve() for p in args.notebooks] or reader_copies()
     failed = []
     with tempfile.TemporaryDirectory(prefix="colab-rehearsal-") as tmp:

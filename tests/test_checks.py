@@ -1,5 +1,7 @@
 """Bad input to the maths and plotting functions: each error names the argument, the value and the fix."""
 
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -100,3 +102,17 @@ def test_network_sizes_are_checked_in_one_place():
     for sizes_of in (maths.n_parameters, lambda *a: maths.step_flops(1, *a)):
         with pytest.raises(TypeError, match="hidden must be a tuple of layer sizes"):
             sizes_of(784, 256, 10)
+
+
+def test_a_torch_older_than_the_floor_is_refused_with_the_reason():
+    """pyproject.toml's torch>=2.6 is checked when labfns is imported: older releases could run code from a
+    crafted weights file (CVE-2025-32434)."""
+    from labfns.checks import check_torch_version
+
+    for fine in ("2.6.0", "2.6.0+cpu", "2.11.0+cu126", "2.14.1", "3.0.0a0"):
+        check_torch_version(fine)
+    for old in ("2.5.1", "2.1.0+cpu", "1.13.1"):
+        with pytest.raises(
+            ImportError, match=rf"needs torch 2\.6 or newer, found torch {re.escape(old)}.*CVE"
+        ):
+            check_torch_version(old)

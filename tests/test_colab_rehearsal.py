@@ -19,19 +19,10 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import colab_rehearsal as rehearsal  # noqa: E402
+
 CHAPTER = "01_mnist"  # quick (a few seconds) and touches the data, the plots and glue
-
-
-def _git(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=False)
-
-
-def _pinned_labfns_is_this_one(ref: str) -> bool:
-    if _git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").returncode != 0:
-        return False
-    unchanged = _git("diff", "--quiet", ref, "--", "labfns", "pyproject.toml").returncode == 0
-    untracked = _git("ls-files", "--others", "--exclude-standard", "--", "labfns").stdout.strip()
-    return unchanged and not untracked
 
 
 def test_reader_copy_runs_as_in_colab():
@@ -41,7 +32,7 @@ def test_reader_copy_runs_as_in_colab():
         pytest.fail("no data/MNIST/raw: run `make data` (make test does)")
     ref = str(yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["colab_labfns_ref"])
     options = []
-    if not _pinned_labfns_is_this_one(ref):
+    if not rehearsal.pinned_labfns_is_this_one(ref):
         options = ["--labfns-from-checkout"]
         warnings.warn(
             f"labfns differs from colab_labfns_ref {ref[:12]}: rehearsing with this checkout's labfns",
