@@ -6,9 +6,8 @@
     python scripts/version_env.py colab notebooks/08_fit.ipynb   # the unit tests, then these notebooks
 
 For the named set of versions (``SETS`` below) it builds a virtual environment in ``.venvs/<name>`` (kept
-between runs; a changed set rebuilds it), installs the set, labfns from this checkout without its
-dependencies, and what the tests need; then runs labfns' unit tests there (``UNIT_TESTS``) and the Colab
-rehearsal (``scripts/colab_rehearsal.py``: each reader copy run top to bottom outside the checkout, data
+between runs; a changed set rebuilds it) with the set and what the tests need; then runs this checkout's
+labfns unit tests there (``UNIT_TESTS``) and the Colab rehearsal (``scripts/colab_rehearsal.py``: each reader copy run top to bottom outside the checkout, data
 under ./data). labfns comes from the commit Colab installs (``colab_labfns_ref``) when labfns there is
 labfns here, otherwise from this checkout's files (the rehearsal says which). It prints each chapter's time
 and exits non-zero if anything failed. The data must be seeded first (``make data``).
@@ -92,21 +91,9 @@ def build(name: str, packages: list[str]) -> Path:
     pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     if run([*pip, *packages, *tools]).returncode != 0:
         raise SystemExit(f"could not install the {name!r} set: {' '.join(packages)}")
-    # labfns from a copy of the checkout, so that building it leaves no files here
-    if run([*pip, "--no-deps", str(_labfns_source(venv))]).returncode != 0:
-        raise SystemExit("could not install labfns from this checkout")
     stamp.write_text(wanted)
     print(f"{name}: environment built in {time.perf_counter() - start:.0f} s", flush=True)
     return python
-
-
-def _labfns_source(venv: Path) -> Path:
-    source = venv / "labfns-source"
-    shutil.rmtree(source, ignore_errors=True)
-    shutil.copytree(ROOT / "labfns", source / "labfns", ignore=shutil.ignore_patterns("__pycache__"))
-    for name in ("pyproject.toml", "README.md"):
-        shutil.copy2(ROOT / name, source / name)
-    return source
 
 
 def versions(python: Path) -> str:
@@ -132,8 +119,8 @@ def main(argv: list[str]) -> int:
 
     python = build(args.set, SETS[args.set])
     print(f"{args.set}: {versions(python)} ({platform.machine()})", flush=True)
-    # The unit tests are run with the labfns installed in the environment: from a folder outside the
-    # checkout, so that the checkout's labfns/ cannot shadow it.
+    # The unit tests import this checkout's labfns (the current folder comes first on sys.path); the
+    # rehearsal installs labfns as Colab does.
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env["LABFNS_DATA"] = str(ROOT / "data")
     env["MPLBACKEND"] = "Agg"

@@ -83,6 +83,46 @@ def test_no_machine_paths_or_memory_addresses(path):
     assert not found, f"{path.name}:\n" + "\n".join(found)
 
 
+# A cell that trains a network (the same pattern as the before-stop hook's).
+TRAINS = re.compile(r"\b(fit|train_epoch|train_step|lab_network)\(|\.backward\(\)|\.step\(\)")
+IGNORED = {"nbval-ignore-output", "nbval-skip"}
+
+
+def compared_glue_after_training(nb) -> list[int]:
+    """Cells, from the first one that trains on, that glue a value and that nbval would compare."""
+    found, trained = [], False
+    for i, cell in code_cells(nb):
+        source = "".join(cell["source"])
+        trained = trained or bool(TRAINS.search(source))
+        tags = set(cell.get("metadata", {}).get("tags", []))
+        if trained and re.search(r"\bglue\(", source) and not tags & IGNORED:
+            found.append(i)
+    return found
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_values_glued_after_training_are_not_compared(path):
+    """README, "How the notebooks are checked": a value from a trained network differs in its last digits
+    from one CPU or thread count to another, so its cell is tagged nbval-ignore-output and a verdict follows.
+    """
+    cells = compared_glue_after_training(load(path))
+    assert not cells, (
+        f"{path.name}: cells {cells} glue values after the notebook has trained a network, and nbval "
+        "compares them: tag each nbval-ignore-output and follow it with a check_within verdict"
+    )
+
+
+def test_the_glue_rule_sees_what_it_should():
+    def nb(*cells):
+        return {"cells": [{"cell_type": "code", "source": src, "metadata": {"tags": t}} for src, t in cells]}
+
+    assert compared_glue_after_training(nb(("glue('n', 60000)", []), ("h = fit(m, x, y)", ["x"]))) == []
+    assert compared_glue_after_training(nb(("h = fit(m, x, y)", []), ("glue('acc', a)", []))) == [1]
+    assert compared_glue_after_training(nb(("loss.backward()", []), ("glue('g', g)", ["nbval-skip"]))) == []
+    assert compared_glue_after_training(nb(("fit(m, x, y); glue('a', 1)", ["nbval-ignore-output"]))) == []
+    assert compared_glue_after_training(nb(("fit(m, x, y); glue('a', 1)", []))) == [0]
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_kernel_is_python_3(path):
     meta = load(path)["metadata"]

@@ -150,3 +150,26 @@ def test_publishes_the_site_from_main(workflows):
     for upload_job, step in uploads:
         assert _on_main_push_only(step.get("if") or wf["jobs"][upload_job].get("if")), step
     assert wf.get("permissions") == {"contents": "read"}, "the other jobs need only to read the repository"
+
+
+def test_versions_workflow_runs_both_sets_weekly_and_on_demand(workflows):
+    """Issue: the book broke in Colab (torch 2.11) while make test ran torch 2.14.1 only."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("version_env", ROOT / "scripts" / "version_env.py")
+    version_env = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(version_env)
+    wf = workflows["versions.yml"]
+    assert "schedule" in wf["on"] and "workflow_dispatch" in wf["on"], wf["on"]
+    (job,) = wf["jobs"].values()
+    assert set(job["strategy"]["matrix"]["set"]) == set(version_env.SETS) == {"colab", "floor"}
+    runs = [step["run"] for step in job["steps"] if "run" in step]
+    assert any("scripts/version_env.py ${{ matrix.set }}" in run for run in runs), runs
+    # the floor set is pyproject.toml's lower bounds, no more and no less
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    bounds = dict(d.split(">=") for d in project["dependencies"] + project["optional-dependencies"]["lab"])
+    floor = dict(p.split("==") for p in version_env.SETS["floor"])
+    assert {k: v.removesuffix(".0") for k, v in floor.items()} == bounds, (floor, bounds)
+    assert bounds["torch"] == "2.6", "torch>=2.6: CVE-2025-32434"
