@@ -12,11 +12,30 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
 import tempfile
 import uuid
 from pathlib import Path
 
-__all__ = ["write_atomically", "FileLock"]
+__all__ = ["write_atomically", "FileLock", "check_safe_torch", "SAFE_TORCH"]
+
+# torch.load(weights_only=True) could run code from a crafted file before PyTorch 2.6.0 (CVE-2025-32434).
+SAFE_TORCH = (2, 6)
+
+
+def check_safe_torch(what: str = "a file of weights") -> None:
+    """Refuse to read ``what`` with ``torch.load`` on a PyTorch older than 2.6, where even
+    ``weights_only=True`` can run code hidden in a crafted file (CVE-2025-32434)."""
+    import torch
+
+    version = str(torch.__version__)
+    numbers = [int(n) for n in re.findall(r"\d+", version.split("+")[0])[:2]]
+    if tuple(numbers) < SAFE_TORCH:
+        raise RuntimeError(
+            f"labfns will not read {what} with PyTorch {version}: before 2.6.0, torch.load(weights_only=True) "
+            "can run code hidden in a crafted file (CVE-2025-32434). Upgrade PyTorch: "
+            "pip install --upgrade 'torch>=2.6' 'torchvision>=0.21'"
+        )
 
 
 @contextlib.contextmanager
