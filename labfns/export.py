@@ -21,7 +21,7 @@ import torch
 from torch import nn
 
 from .checks import check_data, check_model, check_path
-from .files import write_atomically
+from .files import missing_folders, real_destination, remove_folders, write_atomically
 
 __all__ = ["export_weights_js", "load_weights_js", "PAGE_NETWORK", "page_network"]
 
@@ -146,6 +146,8 @@ def export_weights_js(model: nn.Module, path, *, digits=None, labels=None) -> di
     path = Path(path).expanduser()
     if path.is_dir():
         raise IsADirectoryError(f"path {path} is a folder; give a file name, such as {path / 'mnist_net.js'}")
+    real_destination(path, what="the network's weights")  # a link out of the folder: refused first
+    made = missing_folders(path.parent)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
@@ -154,8 +156,12 @@ def export_weights_js(model: nn.Module, path, *, digits=None, labels=None) -> di
         raise OSError(
             e.errno, f"cannot create the folder {path.parent} for {path.name}: {e.strerror}"
         ) from None
-    with write_atomically(path, "the network's weights") as f:
-        f.write(text.encode("ascii"))
+    try:
+        with write_atomically(path, "the network's weights") as f:
+            f.write(text.encode("ascii"))
+    except BaseException:
+        remove_folders(made)
+        raise
     return {
         "path": path,
         "bytes": len(text),
