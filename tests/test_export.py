@@ -90,7 +90,9 @@ def test_export_refuses_what_the_page_cannot_compute(tmp_path):
         labfns.export_weights_js(sigmoid, tmp_path / "w.js")
     spare = labfns.MNISTNet()
     spare.extra = torch.nn.Linear(10, 3)
-    with pytest.raises(ValueError, match="fc3 has 10 outputs but extra takes 10|computes something else|this one has 4"):
+    with pytest.raises(
+        ValueError, match="fc3 has 10 outputs but extra takes 10|computes something else|this one has 4"
+    ):
         labfns.export_weights_js(spare, tmp_path / "w.js")
     with pytest.raises(ValueError, match="intercept"):
         labfns.export_weights_js(torch.nn.Sequential(torch.nn.Linear(784, 10, bias=False)), tmp_path / "w.js")
