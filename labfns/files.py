@@ -90,7 +90,10 @@ def write_atomically(path: str | os.PathLike, what: str = "the file", within=Non
     ``what`` names the file in error messages (``"the weights"``). A symbolic link at ``path`` is followed
     (and kept) only while it leads to a file inside ``within``, the folder labfns was given (default: the
     folder of ``path``): :func:`real_destination`."""
-    path = real_destination(path, within, what)
+    path = Path(path)
+    real = real_destination(path, within, what)
+    if path.is_symlink():  # write the file the link points to, and keep the link
+        path = real
     mode = path.stat().st_mode & 0o7777 if path.is_file() else None  # a file's permissions stay its own
     try:
         tmp = path.parent / f".{path.name[:40]}.{uuid.uuid4().hex[:12]}.part"
