@@ -52,6 +52,8 @@ __all__ = [
     "check_training_images",
     "check_epoch",
     "check_finite_weights",
+    "check_model_device",
+    "check_scale",
     "check_flag",
     "check_split_size",
     "check_torch_version",
@@ -180,14 +182,45 @@ def _range(x: torch.Tensor) -> tuple[float, float]:
     return float(x.min()), float(x.max())
 
 
-# Grey levels scaled to [0, 1], or standardised ((x - mean) / sd: MNIST's lie within about ±3), are fine;
-# values beyond this are the 0-255 scale, on which the network trains to chance without any error.
-MAX_PIXEL = 10.0
+# Grey levels scaled to [0, 1] are what the chapters use. Standardised pixels are fine too: with one mean and
+# sd for all pixels MNIST's lie within about ±3, and with one per pixel (R's scale(), scikit-learn's
+# StandardScaler) a rarely inked pixel goes far out, up to √N for a pixel inked in one of N images (±245 for
+# MNIST's 60,000). Beyond this, a scale is unusual enough to say so.
+LARGE_PIXEL = 1000.0
+
+
+def _warn(message: str) -> None:
+    """A ``UserWarning`` pointing at the reader's line, the first frame outside labfns."""
+    import sys
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    frame, level = sys._getframe(1), 2
+    while frame is not None and os.path.dirname(os.path.abspath(frame.f_code.co_filename)) == here:
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, UserWarning, stacklevel=level)
+
+
+def check_scale(lo: float, hi: float, name: str = "images") -> None:
+    """Warn (never refuse) when the pixels ``lo``..``hi`` are on an unusual scale: 0-255 trains, but only
+    with a small learning rate; values in the thousands are seldom what was meant."""
+    if lo >= 0 and 1.5 < hi <= 255:
+        _warn(
+            f"{name} hold values from {lo:.3g} to {hi:.3g}: the 0-255 scale? The chapters use grey levels in "
+            f"[0, 1], as load_mnist returns them (the slides' torch_div(255)); on the 0-255 scale the network "
+            f"trains only with a small learning rate (lr=0.001, not RMSprop's 0.01). Divide by 255: {name} / 255"
+        )
+    elif max(-lo, hi) > LARGE_PIXEL:
+        _warn(
+            f"{name} hold values from {lo:.3g} to {hi:.3g}, far beyond grey levels in [0, 1] or standardised "
+            f"pixels (within ±{math.isqrt(60_000) + 1} for MNIST standardised pixel by pixel): check how they "
+            "were made; a loss that becomes NaN or inf will stop fit"
+        )
 
 
 def check_model_input(images, name: str = "images") -> None:
-    """``images`` must be a non-empty finite floating-point tensor, N×28×28 or N×784, of grey levels scaled
-    to [0, 1] (or standardised): not the 0-255 scale."""
+    """``images`` must be a non-empty floating-point tensor, N×28×28 or N×784, every value finite (all of
+    them are checked: a min and a max, a few milliseconds for MNIST); grey levels scaled to [0, 1] or
+    standardised pass silently, an unusual scale such as 0-255 with a warning (:func:`check_scale`)."""
     if not isinstance(images, torch.Tensor):
         raise TypeError(
             f"{name} must be a torch.Tensor (N×28×28 or N×784), got {type(images).__name__}; "
@@ -222,13 +255,7 @@ def check_model_input(images, name: str = "images") -> None:
     lo, hi = _range(images)
     if not (math.isfinite(lo) and math.isfinite(hi)):
         raise ValueError(f"{name} contains NaN or infinite values; every pixel must be a finite number")
-    if max(-lo, hi) > MAX_PIXEL:
-        raise ValueError(
-            f"{name} hold values from {lo:.3g} to {hi:.3g}, but the network expects grey levels scaled to "
-            f"[0, 1], as load_mnist returns them (the slides' torch_div(255)); on the 0-255 scale it "
-            f"trains to chance. Divide by 255: {name} / 255 (or, if each pixel was standardised on its "
-            "own, which sends rarely inked pixels far out: use one mean and one sd for all pixels)"
-        )
+    check_scale(lo, hi, name)
 
 
 def check_training_images(images, name: str = "images") -> None:
@@ -520,11 +547,7 @@ def check_trainable(model: nn.Module) -> None:
     params = list(model.parameters())
     if not params:
         raise ValueError(f"model ({type(model).__name__}) has no parameters: there is nothing to train")
-    if any(p.is_meta for p in params):
-        raise ValueError(
-            "the model's weights are on the meta device: they hold no numbers yet; build the network on "
-            "the CPU (the default) or load weights into it"
-        )
+    check_model_device(model)
     if not any(p.requires_grad for p in params):
         raise ValueError(
             "none of the model's parameters requires a gradient (all frozen with requires_grad_(False)): "
@@ -543,6 +566,27 @@ def check_trainable(model: nn.Module) -> None:
         raise RuntimeError(
             "fit runs inside torch.inference_mode(), where nothing can be trained: call it outside that block"
         )
+
+
+def check_model_device(model: nn.Module, images: torch.Tensor | None = None, labels=None) -> None:
+    """The model's weights hold numbers (not the meta device) and, with ``images`` (and ``labels``), lie
+    on the device of the data: where a step computes, everything must be on one device."""
+    param = next(
+        (p for p in model.parameters() if not isinstance(p, nn.parameter.UninitializedParameter)), None
+    )
+    if param is None:
+        return
+    if param.is_meta:
+        raise ValueError(
+            "the model's weights are on the meta device: they hold no numbers yet; build the network on "
+            "the CPU (the default) or load weights into it"
+        )
+    for name, x in (("images", images), ("labels", labels)):
+        if isinstance(x, torch.Tensor) and x.device != param.device:
+            raise ValueError(
+                f"{name} are on {x.device} but the model is on {param.device}: move one to the other, "
+                f"{name}.to('{param.device}') or model.to('{x.device}')"
+            )
 
 
 def check_finite_weights(model: nn.Module) -> None:
@@ -642,9 +686,10 @@ def model_outputs(model: nn.Module, images: torch.Tensor) -> int:
 
 
 def check_epoch(model, optimizer, images, labels, batch_size, generator, loss_fn, step) -> None:
-    """``train_epoch``'s arguments, checked in a fraction of a millisecond (no pass over all the data): a
-    network, an optimizer built on its parameters, images and labels of one length, a batch size, a
-    generator, and gradients switched on."""
+    """``train_epoch``'s (and ``train_step``'s) arguments, as ``fit`` checks its own: a network, an optimizer
+    built on its parameters, images every one of which is finite (a min and a max over all of them, a few
+    per cent of an epoch), labels of the same length within the network's outputs (with the cross-entropy),
+    all on the model's device, a batch size, a generator, and gradients switched on."""
     check_model(model)
     if not isinstance(optimizer, torch.optim.Optimizer):
         built = "; build it: optimizer(model.parameters())" if isinstance(optimizer, type) else ""
@@ -663,17 +708,21 @@ def check_epoch(model, optimizer, images, labels, batch_size, generator, loss_fn
         raise ValueError(f"images must be a non-empty batch of images, got shape {tuple(images.shape)}")
     if not images.is_floating_point():
         raise TypeError(f"images must be floating point, got dtype {images.dtype}; use images.float() / 255")
-    sample = images[:256]
-    if sample[0].numel() == 784:  # MNIST's images: the first batch's scale (0-255?) and values (NaN?)
-        check_model_input(sample.reshape(len(sample), 784), "images")
+    if images[0].numel() == 784:  # MNIST's images: every pixel finite, the scale
+        check_model_input(images.reshape(len(images), 784), "images")
+    elif not _all_finite(images):
+        raise ValueError("images contains NaN or infinite values; every pixel must be a finite number")
     named = labels.items() if isinstance(labels, dict) else [("labels", labels)]
     for name, y in named:
         if not isinstance(y, torch.Tensor):
             raise TypeError(f"{name} must be a torch.Tensor, got {type(y).__name__}")
         if len(y) != len(images):
             raise ValueError(f"images and {name} must have the same length, got {len(images)} and {len(y)}")
+    check_model_device(model, images, None if isinstance(labels, dict) else labels)
     if not isinstance(labels, dict):
-        check_labels(labels, len(images), None)
+        # With the cross-entropy, the labels are columns of the outputs: count them on two images.
+        k = model_outputs(model, images) if loss_fn is torch.nn.functional.cross_entropy else None
+        check_labels(labels, len(images), k)
     check_positive_int("batch_size", batch_size)
     check_generator(generator)
     check_callable("loss_fn", loss_fn, what="a loss function f(outputs, labels)")

@@ -27,7 +27,7 @@ from pathlib import Path
 import torch
 
 from .checks import check_path, check_split
-from .files import FileLock, write_atomically
+from .files import FileLock, missing_folders, real_destination, remove_folders, write_atomically
 
 __all__ = [
     "DataError",
@@ -168,20 +168,28 @@ def install_idx_files(
     sources = sorted(gz_folder.glob("*-ubyte.gz"))
     if not sources:
         raise DataError(f"no *-ubyte.gz files in {gz_folder}")
-    raw = data_root(root) / dataset / "raw"
+    given = data_root(root)
+    raw = given / dataset / "raw"
+    for src in sources:  # a link that leads outside the data folder is refused before anything is made
+        real_destination(raw / src.name[: -len(".gz")], within=given, what=f"the {dataset} file")
+    made = missing_folders(raw)
     try:
         raw.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise DataError(
             f"cannot create the data folder {raw} ({e.strerror}); set LABFNS_DATA or root="
         ) from None
-    for src in sources:
-        dest = raw / src.name[: -len(".gz")]
-        data = _gunzip(src)
-        if dest.is_file() and dest.stat().st_size == len(data) and dest.read_bytes() == data:
-            continue
-        with write_atomically(dest, f"the {dataset} file") as f:
-            f.write(data)
+    try:
+        for src in sources:
+            dest = raw / src.name[: -len(".gz")]
+            data = _gunzip(src)
+            if dest.is_file() and dest.stat().st_size == len(data) and dest.read_bytes() == data:
+                continue
+            with write_atomically(dest, f"the {dataset} file", within=given) as f:
+                f.write(data)
+    except BaseException:
+        remove_folders(made)  # a failed call leaves no folder it created
+        raise
     return raw
 
 
@@ -248,14 +256,15 @@ def _download(dataset: str, split: str, root: Path, raw: Path, files: dict):
     # Some torchvision versions print each failed mirror ("Failed to download (trying next)") to stdout
     # before raising: hold that back, so that offline the reader sees only the message below.
     said = io.StringIO()
-    made = [p for p in (raw, raw.parent, root) if not p.exists()]  # what a failed download should not leave
+    made = missing_folders(raw)  # what a failed download should not leave
     try:
         with contextlib.redirect_stdout(said):
             ds = getattr(torchvision.datasets, dataset)(str(root), train=(split == "train"), download=True)
-    except (OSError, RuntimeError) as e:  # no network, unwritable folder, failed download
-        for folder in made:  # the empty folders it made on the way (innermost first)
-            with contextlib.suppress(OSError):
-                folder.rmdir()
+    except BaseException as e:
+        remove_folders(made)  # the empty folders it made on the way, Ctrl-C included
+        if not isinstance(e, (OSError, RuntimeError)):
+            raise
+        # no network, unwritable folder, failed download
         reason = next((line for line in reversed(str(e).splitlines()) if line.strip()), "")
         read_only = isinstance(e, PermissionError) or not _writable(raw)
         raise DataError(

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 from pathlib import Path
 
 import numpy as np
 import torch
 from torch import nn
 
-from .checks import check_data, check_model, check_path
-from .files import write_atomically
+from .checks import check_data, check_finite_weights, check_model, check_path
+from .files import missing_folders, real_destination, remove_folders, write_atomically
 
 __all__ = ["export_weights_js", "load_weights_js", "PAGE_NETWORK", "page_network"]
 
@@ -57,6 +58,32 @@ def _linear_layers(model: nn.Module) -> list[tuple[str, nn.Linear]]:
     if any(m.bias is None for _, m in layers):
         raise ValueError("every linear layer needs an intercept (bias=True)")
     return layers
+
+
+PAGE_INPUTS, PAGE_CLASSES = 28 * 28, 10  # the page feeds a 28×28 drawing and shows ten digits' probabilities
+
+
+def _check_page_can_run(layers) -> None:
+    """The page draws one or two hidden layers between a 28×28 drawing and the ten digits: a network of
+    another shape would show "NaN %" bars, read part of the drawing, or not start at all."""
+    names = " → ".join(f"{name} ({m.in_features}→{m.out_features})" for name, m in layers)
+    if not 2 <= len(layers) <= 3:
+        raise ValueError(
+            f"the Draw a digit page runs networks of 2 or 3 linear layers (784 → K_1 [→ K_2] → 10, a hidden "
+            f"layer or two to draw), but this one has {len(layers)}: {names}; export a network such as MNISTNet"
+        )
+    first, m = layers[0]
+    if m.in_features != PAGE_INPUTS:
+        raise ValueError(
+            f"the Draw a digit page feeds the {PAGE_INPUTS} pixels of a 28×28 drawing to {first}, which takes "
+            f"{m.in_features} inputs: export a network of MNIST's images, MNISTNet(n_inputs=784)"
+        )
+    last, m = layers[-1]
+    if m.out_features != PAGE_CLASSES:
+        raise ValueError(
+            f"the Draw a digit page shows the probabilities of the {PAGE_CLASSES} digits, but {last} has "
+            f"{m.out_features} outputs: export a network with 10 classes, MNISTNet(n_classes=10)"
+        )
 
 
 def _page_forward(layers, x: torch.Tensor) -> torch.Tensor:
@@ -109,6 +136,8 @@ def export_weights_js(model: nn.Module, path, *, digits=None, labels=None) -> di
     check_model(model)
     check_path("path", path)
     layers = _linear_layers(model)
+    _check_page_can_run(layers)
+    check_finite_weights(model)  # NaN or inf: the page would show "NaN %" for every digit
     _check_page_computes_the_model(model, layers)
     spec = {"format": 1, "activation": "relu", "output": "softmax", "layers": []}
     for name, m in layers:
@@ -146,6 +175,8 @@ def export_weights_js(model: nn.Module, path, *, digits=None, labels=None) -> di
     path = Path(path).expanduser()
     if path.is_dir():
         raise IsADirectoryError(f"path {path} is a folder; give a file name, such as {path / 'mnist_net.js'}")
+    real_destination(path, what="the network's weights")  # a link out of the folder: refused first
+    made = missing_folders(path.parent)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
@@ -154,8 +185,12 @@ def export_weights_js(model: nn.Module, path, *, digits=None, labels=None) -> di
         raise OSError(
             e.errno, f"cannot create the folder {path.parent} for {path.name}: {e.strerror}"
         ) from None
-    with write_atomically(path, "the network's weights") as f:
-        f.write(text.encode("ascii"))
+    try:
+        with write_atomically(path, "the network's weights") as f:
+            f.write(text.encode("ascii"))
+    except BaseException:
+        remove_folders(made)
+        raise
     return {
         "path": path,
         "bytes": len(text),
@@ -173,12 +208,37 @@ def page_network(images, labels):
     return lab_network(images, labels, **PAGE_NETWORK)
 
 
+def _damaged(path, what: str):
+    raise ValueError(f"{path} is damaged: {what}. Export the network again (labfns.export_weights_js)")
+
+
+def _array(path, b64, dtype, n: int, what: str) -> np.ndarray:
+    """One base64 array of the file, which must hold exactly ``n`` numbers of ``dtype``."""
+    try:
+        raw = base64.b64decode(b64, validate=True)
+    except (TypeError, ValueError):
+        _damaged(path, f"{what} are not base64 text")
+    size = np.dtype(dtype).itemsize
+    if len(raw) != n * size:
+        _damaged(path, f"{what} hold {len(raw) / size:,g} numbers, not {n:,}")
+    return np.frombuffer(raw, dtype=dtype)
+
+
+def _floats(path, b64, n: int, what: str) -> np.ndarray:
+    values = _array(path, b64, "<f4", n, what)
+    if not np.isfinite(values).all():
+        _damaged(path, f"{what} hold NaN or infinite values")
+    return values
+
+
 def load_weights_js(path) -> dict:
     """Read a file written by :func:`export_weights_js`.
 
     Returns ``{"state_dict": {"fc1.weight": ..., ...}, "layers": [(name, inputs, outputs), ...],
     "digits": N×28×28 float32 tensor or None, "labels": int64 tensor or None}``; the state dict loads into
-    the network that was exported (``MNISTNet().load_state_dict(...)``).
+    the network that was exported (``MNISTNet().load_state_dict(...)``). Every array is checked against
+    its layer's sizes (and the labels against the digits): a damaged file is refused with a message that
+    names what is wrong.
     """
     check_path("path", path)
     path = Path(path).expanduser()
@@ -202,18 +262,39 @@ def load_weights_js(path) -> dict:
             f"{path} is damaged ({type(e).__name__}: {str(e)[:80]}): export the network again"
         ) from None
     state, layers = {}, []
-    for layer in layer_specs:
+    if not isinstance(layer_specs, list) or not layer_specs:
+        _damaged(path, "it lists no layers")
+    for i, layer in enumerate(layer_specs):
+        if not isinstance(layer, dict) or not all(
+            k in layer for k in ("name", "in", "out", "weight", "bias")
+        ):
+            _damaged(path, f"layer {i + 1} lacks its name, sizes or arrays")
         name, n_in, n_out = layer["name"], layer["in"], layer["out"]
-        weight = np.frombuffer(base64.b64decode(layer["weight"]), dtype="<f4").reshape(n_out, n_in)
-        bias = np.frombuffer(base64.b64decode(layer["bias"]), dtype="<f4")
-        state[f"{name}.weight"] = torch.from_numpy(weight.astype(np.float32))
+        if not isinstance(name, str) or not all(isinstance(n, int) and n >= 1 for n in (n_in, n_out)):
+            _damaged(path, f"layer {i + 1} has no name or no sizes ({name!r}: {n_in!r} → {n_out!r})")
+        if i and n_in != layers[-1][2]:
+            _damaged(path, f"{name} takes {n_in} inputs but {layers[-1][0]} gives {layers[-1][2]}")
+        weight = _floats(path, layer["weight"], n_out * n_in, f"{name}'s weights ({n_out}×{n_in})")
+        bias = _floats(path, layer["bias"], n_out, f"{name}'s intercepts ({n_out})")
+        state[f"{name}.weight"] = torch.from_numpy(weight.reshape(n_out, n_in).astype(np.float32))
         state[f"{name}.bias"] = torch.from_numpy(bias.astype(np.float32))
         layers.append((name, n_in, n_out))
     digits = labels = None
     if "digits" in spec:
         d = spec["digits"]
-        pixels = np.frombuffer(base64.b64decode(d["pixels"]), dtype=np.uint8).reshape(d["n"], -1)
-        side = int(round(pixels.shape[1] ** 0.5))
-        digits = torch.from_numpy(pixels.astype(np.float32)).div(255).reshape(d["n"], side, side)
-        labels = torch.tensor(d["labels"], dtype=torch.int64)
+        if not isinstance(d, dict) or not isinstance(d.get("n"), int) or d["n"] < 1:
+            _damaged(path, "its digits have no count n")
+        n, n_in = d["n"], layers[0][1]
+        pixels = _array(path, d.get("pixels"), np.uint8, n * n_in, f"the pixels of {n} digits of {n_in}")
+        side = math.isqrt(n_in)
+        if side * side != n_in:
+            _damaged(path, f"{n_in} pixels are not a square image")
+        found = d.get("labels")
+        if not isinstance(found, list) or len(found) != n:
+            count = len(found) if isinstance(found, list) else "no"
+            _damaged(path, f"it has {count} labels for {n} digits")
+        if not all(isinstance(v, int) and 0 <= v < layers[-1][2] for v in found):
+            _damaged(path, f"its labels must be classes 0..{layers[-1][2] - 1}")
+        digits = torch.from_numpy(pixels.astype(np.float32)).div(255).reshape(n, side, side)
+        labels = torch.tensor(found, dtype=torch.int64)
     return {"state_dict": state, "layers": layers, "digits": digits, "labels": labels}

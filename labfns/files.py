@@ -10,24 +10,90 @@ and a reader never sees a half-written file.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
+import re
 import tempfile
 import uuid
 from pathlib import Path
 
-__all__ = ["write_atomically", "FileLock"]
+__all__ = [
+    "write_atomically",
+    "real_destination",
+    "missing_folders",
+    "remove_folders",
+    "FileLock",
+    "check_safe_torch",
+    "SAFE_TORCH",
+]
+
+# torch.load(weights_only=True) could run code from a crafted file before PyTorch 2.6.0 (CVE-2025-32434).
+SAFE_TORCH = (2, 6)
+
+
+def check_safe_torch(what: str = "a file of weights") -> None:
+    """Refuse to read ``what`` with ``torch.load`` on a PyTorch older than 2.6, where even
+    ``weights_only=True`` can run code hidden in a crafted file (CVE-2025-32434)."""
+    import torch
+
+    version = str(torch.__version__)
+    numbers = [int(n) for n in re.findall(r"\d+", version.split("+")[0])[:2]]
+    if tuple(numbers) < SAFE_TORCH:
+        raise RuntimeError(
+            f"labfns will not read {what} with PyTorch {version}: before 2.6.0, torch.load(weights_only=True) "
+            "can run code hidden in a crafted file (CVE-2025-32434). Upgrade PyTorch: "
+            "pip install --upgrade 'torch>=2.6' 'torchvision>=0.21'"
+        )
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def real_destination(
+    path: str | os.PathLike, within: str | os.PathLike | None = None, what: str = "the file"
+):
+    """The file that writing ``path`` would change, once links are followed; refused (``OSError``) when that
+    is outside ``within`` (the folder labfns was given; default: the folder ``path`` names) or when a link
+    leads nowhere but round in a loop. The message names the link and where it leads."""
+    path = Path(path)
+    folder = Path(os.path.realpath(within if within is not None else path.parent))
+    try:
+        real = Path(os.path.realpath(path, strict=False))
+        if path.is_symlink():
+            os.stat(path)  # a loop raises ELOOP here; a link to nothing (yet) is fine
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise OSError(
+                errno.ELOOP,
+                f"cannot write {what} to {path}: it is a symbolic link that leads round in a loop "
+                f"({os.readlink(path) if path.is_symlink() else 'a link above it'} → ...); remove the link",
+            ) from None
+        # a link to a file not there yet: writing creates that file, checked below like any other
+    if not _inside(real, folder):
+        link = path if path.is_symlink() else next((p for p in path.parents if p.is_symlink()), path)
+        raise OSError(
+            errno.EXDEV,
+            f"cannot write {what} to {path}: {link} is a symbolic link to {os.path.realpath(link)}, outside "
+            f"the folder {within if within is not None else path.parent} that labfns was given, and labfns "
+            "writes no file but the one named for it. Remove the link, or give the real path",
+        )
+    return real
 
 
 @contextlib.contextmanager
-def write_atomically(path: str | os.PathLike, what: str = "the file"):
+def write_atomically(path: str | os.PathLike, what: str = "the file", within=None):
     """Open a temporary file beside ``path`` for writing (binary) and, when the block ends without an
     error, put it in place of ``path``; on any error, remove it and leave ``path`` untouched.
 
-    ``what`` names the file in error messages (``"the weights"``)."""
+    ``what`` names the file in error messages (``"the weights"``). A symbolic link at ``path`` is followed
+    (and kept) only while it leads to a file inside ``within``, the folder labfns was given (default: the
+    folder of ``path``): :func:`real_destination`."""
     path = Path(path)
+    real = real_destination(path, within, what)
     if path.is_symlink():  # write the file the link points to, and keep the link
-        path = Path(os.path.realpath(path))
+        path = real
     mode = path.stat().st_mode & 0o7777 if path.is_file() else None  # a file's permissions stay its own
     try:
         tmp = path.parent / f".{path.name[:40]}.{uuid.uuid4().hex[:12]}.part"
@@ -57,6 +123,20 @@ def write_atomically(path: str | os.PathLike, what: str = "the file"):
                 + ("the previous file is unchanged" if path.exists() else "nothing was written"),
             ) from None
         raise
+
+
+def missing_folders(folder: str | os.PathLike) -> list[Path]:
+    """``folder`` and the folders above it that do not exist yet, innermost first: what a call that
+    creates ``folder`` must remove again if it fails (:func:`remove_folders`)."""
+    folder = Path(folder).expanduser().absolute()
+    return [p for p in (folder, *folder.parents) if not p.exists() and not p.is_symlink()]
+
+
+def remove_folders(folders: list[Path]) -> None:
+    """Remove the folders a failed call created (innermost first), those still empty."""
+    for p in folders:
+        with contextlib.suppress(OSError):
+            p.rmdir()
 
 
 class FileLock:

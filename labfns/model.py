@@ -32,7 +32,7 @@ from .checks import (
     check_positive_int,
     check_seed,
 )
-from .files import write_atomically
+from .files import check_safe_torch, write_atomically
 
 __all__ = [
     "MNISTNet",
@@ -173,7 +173,8 @@ def load(model: nn.Module, path: str | os.PathLike | None = None) -> nn.Module:
     """Load the weights that :func:`save` wrote to ``path`` into ``model``, and return ``model``.
 
     ``torch.load(..., weights_only=True)`` reads tensors only, never code, so a file from elsewhere cannot
-    run anything. ``model`` must be the same architecture as the saved one: ``load(MNISTNet(), path)``.
+    run anything; on PyTorch older than 2.6, where that promise did not hold (CVE-2025-32434), ``load``
+    refuses to read. ``model`` must be the same architecture as the saved one: ``load(MNISTNet(), path)``.
     """
     if isinstance(model, (str, os.PathLike)):
         raise TypeError(
@@ -189,6 +190,7 @@ def load(model: nn.Module, path: str | os.PathLike | None = None) -> nn.Module:
         raise IsADirectoryError(f"{path} is a folder, not a file of weights; give the file's name")
     if not path.is_file():
         raise FileNotFoundError(f"no saved weights at {path}: the file does not exist")
+    check_safe_torch("the weights in " + str(path))
     try:
         state = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as e:

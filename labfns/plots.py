@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import torch
 
 from .checks import (
+    _warn,
     check_activations,
     check_classes,
     check_counts,
@@ -55,6 +56,23 @@ def _closes_on_error(draw):
     return wrapper
 
 
+# The most panels a picture draws: matplotlib takes about 10 ms per panel (more with a bar chart under
+# each), so a few thousand digits would take minutes; beyond these, the first ones are drawn, with a
+# warning that says so and how to see the others.
+MAX_PANELS = {"digits": 200, "probabilities": 48, "weights": 128, "mosaic": 1024, "labelled cells": 40}
+
+
+def _at_most(n: int, what: str, how: str) -> int:
+    """``n``, or the most panels of ``what`` that a picture draws in seconds, with a warning."""
+    limit = MAX_PANELS[what]
+    if n > limit:
+        _warn(
+            f"{n:,} {what} asked for: the picture draws the first {limit} (each panel takes matplotlib "
+            f"milliseconds, so thousands would take minutes); {how}"
+        )
+    return min(n, limit)
+
+
 def _done(fig):
     """Close ``fig`` so the notebook shows it once, as the cell's value, and not again when the cell ends."""
     fig.tight_layout()
@@ -90,9 +108,9 @@ def show_digits(images, labels=None, predictions=None, ncols: int = 10, size: fl
     check_positive_int("ncols", ncols)
     check_number("size", size, positive=True)
     images = torch.as_tensor(images).detach().reshape(-1, 28, 28).cpu().numpy()
-    n = len(images)
-    check_lengths({"labels": labels, "predictions": predictions}, n, "images")
+    check_lengths({"labels": labels, "predictions": predictions}, len(images), "images")
     check_classes(labels=labels, predictions=predictions)
+    n = _at_most(len(images), "digits", "pass a slice, such as images[200:400], to see the next ones")
     ncols = min(ncols, n)
     nrows = -(-n // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows * 1.15), squeeze=False)
@@ -171,7 +189,9 @@ def show_weights(weights, titles=None, ncols: int = 8, size: float = 1.4, title=
     w = check_weights_picture(weights, titles)
     check_positive_int("ncols", ncols)
     check_number("size", size, positive=True)
-    n = len(w)
+    what = "weights" if titles is not None else "mosaic"
+    n = _at_most(len(w), what, "pass a slice of the rows, such as weights[:64], to see others")
+    w = w[:n]
     ncols = min(ncols, n)
     nrows = -(-n // ncols)
     limit = float(w.abs().max()) or 1.0
@@ -236,7 +256,14 @@ def plot_confusion(counts, figsize=(6.5, 5.5), title=None, class_names=None):
     fig, ax = plt.subplots(figsize=figsize)
     top = max(1.0, float(off[off == off].max())) if k > 1 else 1.0
     im = ax.imshow(off, cmap=cmap, vmin=0, vmax=top)
-    for i in range(k):
+    labelled = k <= MAX_PANELS["labelled cells"]
+    if not labelled:
+        _warn(
+            f"a {k}×{k} confusion matrix: its cells are coloured but not labelled with their counts beyond "
+            f"{MAX_PANELS['labelled cells']} classes (the numbers would not fit, and {k * k:,} labels take "
+            "minutes to draw); read the counts from the matrix itself"
+        )
+    for i in range(k if labelled else 0):
         for j in range(k):
             dark = i != j and c[i, j] > 0.6 * top
             weight = "bold" if i == j else "normal"
@@ -252,13 +279,15 @@ def plot_confusion(counts, figsize=(6.5, 5.5), title=None, class_names=None):
             )
     check_lengths({"class_names": class_names}, k, f"rows of the {k}×{k} matrix")
     if class_names is None:
-        ax.set_xticks(range(k))
-        ax.set_yticks(range(k))
+        if labelled:
+            ax.set_xticks(range(k))
+            ax.set_yticks(range(k))
         ax.set_xlabel("predicted digit")
         ax.set_ylabel("true digit")
     else:
-        ax.set_xticks(range(k), [str(c) for c in class_names], rotation=45, ha="right")
-        ax.set_yticks(range(k), [str(c) for c in class_names])
+        if labelled:
+            ax.set_xticks(range(k), [str(c) for c in class_names], rotation=45, ha="right")
+            ax.set_yticks(range(k), [str(c) for c in class_names])
         ax.set_xlabel("predicted class")
         ax.set_ylabel("true class")
     ax.set_title(title or "confusion matrix (grey diagonal: correct)")
@@ -280,8 +309,8 @@ def show_probabilities(images, probabilities, labels, ncols: int = 6, size: floa
     check_positive_int("ncols", ncols)
     check_number("size", size, positive=True)
     images = torch.as_tensor(images).detach().reshape(-1, 28, 28).cpu().float().numpy()
-    n = len(images)
-    probs, labels = check_probabilities(probabilities, labels, n)
+    probs, labels = check_probabilities(probabilities, labels, len(images))
+    n = _at_most(len(images), "probabilities", "pass a slice, such as images[48:96], to see the next ones")
     n_classes = probs.shape[1]
     ncols = min(ncols, n)
     nrows = -(-n // ncols)

@@ -34,8 +34,10 @@ from .checks import (
     check_fraction,
     check_labels,
     check_model,
+    check_model_device,
     check_model_input,
     check_optimizer,
+    check_path,
     check_positive_int,
     check_seed,
     check_split_size,
@@ -159,8 +161,15 @@ def split(images, valid: float = 0.2, seed: int = 0, *, generator: torch.Generat
 def train_step(model, optimizer, xb, yb, loss_fn=F.cross_entropy):
     """One step of minibatch gradient descent (chapter 8): the outputs Z for a batch, the loss, its gradient
     with respect to every weight (backpropagation, chapter 5) and the optimizer's update (chapter 6).
-    Returns the batch's loss (detached) and the outputs Z.
+    Returns the batch's loss (detached) and the outputs Z. The batch is checked as :func:`train_epoch`
+    checks its images and labels.
     """
+    check_epoch(model, optimizer, xb, yb, max(len(xb), 1), None, loss_fn, train_step)
+    return _train_step(model, optimizer, xb, yb, loss_fn)
+
+
+def _train_step(model, optimizer, xb, yb, loss_fn=F.cross_entropy):
+    """:func:`train_step` without its checks: what :func:`train_epoch` runs, its data checked once."""
     out = model(xb)  # forward: the outputs Z of the batch
     loss = loss_fn(out, yb)  # softmax and cross-entropy, averaged over the batch
     optimizer.zero_grad()
@@ -186,8 +195,16 @@ def train_epoch(
 
     Returns ``{"loss", "acc", "step_losses"}``: the epoch's mean loss per image and accuracy (``None`` for
     several outputs) — luz's training metrics, measured while the weights change — and every step's loss.
+    Every image and label is checked first, as :func:`fit` checks them (``fit`` checks once, not per epoch).
     """
     check_epoch(model, optimizer, images, labels, batch_size, generator, loss_fn, step)
+    return _train_epoch(model, optimizer, images, labels, batch_size, generator, loss_fn, step)
+
+
+def _train_epoch(model, optimizer, images, labels, batch_size, generator, loss_fn=F.cross_entropy, step=None):
+    """:func:`train_epoch` without its checks (``fit`` checked the data before its first epoch)."""
+    if step is None or step is train_step:
+        step = _train_step  # the batches of checked data need no check of their own
     model.train()  # dropout on
     n = len(images)
     order = torch.randperm(n, generator=generator).to(images.device)
@@ -235,6 +252,7 @@ def fit(
     verbose: bool = True,
     on_epoch_end=None,
     cuda_graphs: bool | None = None,
+    checkpoint=None,
 ) -> History:
     """Train ``model`` with the cross-entropy loss, as the slides' ``setup`` + ``fit`` do (chapter 8).
 
@@ -247,6 +265,13 @@ def fit(
     numbers are left as they were. ``on_epoch_end(epoch, model)``, if given, is called after each epoch.
     ``cuda_graphs`` replays each training step as a CUDA graph (``None``: wherever the device is a CUDA GPU
     and the optimizer can be captured; ``labfns/cuda_graph.py``).
+
+    ``checkpoint="run.pt"`` saves, after each epoch, everything the next epoch needs — the weights, the
+    optimizer's state (RMSprop's running averages), the generators' states (batch order, dropout masks),
+    the epoch count and the history — and, when that file already exists, continues from it: an
+    interrupted fit called again with the same arguments ends with the numbers of one uninterrupted fit,
+    bit for bit (:func:`_resume`). Without it, calling ``fit`` twice continues from the model's weights
+    with a new optimizer and batch order: a second run, not the rest of the first.
 
     Returns a :class:`History`; with ``verbose``, prints each epoch in luz's format. Whatever stops
     training — Ctrl-C, an error in a step or in ``on_epoch_end`` — the model is put back to the end of the
@@ -272,6 +297,14 @@ def fit(
     seed = int(seed)
     generator = torch.Generator().manual_seed(seed)
     train_idx, valid_idx = split(images, valid, generator=generator)
+    if checkpoint is not None:
+        check_path("checkpoint", checkpoint)
+        if cuda_graphs is True:
+            raise ValueError(
+                "cuda_graphs=True cannot be combined with checkpoint=: a CUDA graph draws its dropout masks "
+                "in a way a resumed fit cannot repeat; leave cuda_graphs at None"
+            )
+        cuda_graphs = False
     graphs = check_cuda_graphs(cuda_graphs, dev, optimizer, enough=len(train_idx) >= batch_size)
 
     model.to(dev)
@@ -285,18 +318,34 @@ def fit(
         options["capturable"] = True  # the optimizer's step counter stays on the GPU, inside the graph
         step = CUDAGraphStep(batch_size)
     else:
-        step = train_step
+        step = _train_step
     opt = _build(optimizer, _param_groups(model, weight_decay), options)
 
     history = History()
+    settings = {
+        "images": len(images),
+        "data": _fingerprint(images, labels),
+        "batch_size": batch_size,
+        "valid": float(valid),
+        "seed": seed,
+        "optimizer": getattr(optimizer, "__name__", type(optimizer).__name__),
+        "lr": opt.param_groups[0]["lr"],
+        "weight_decay": repr(weight_decay),
+    }
+    saved = _resume(checkpoint, settings, model, opt, generator) if checkpoint is not None else None
+    if saved is not None:
+        history.rows = list(saved["history"])
+        if verbose:
+            left = "" if len(history) < epochs else ": nothing is left to train; the model holds its weights"
+            print(f"Resuming from {checkpoint}: {len(history)} of {epochs} epochs were done{left}")
     kept = _snapshot(model)  # the weights at the end of the last completed epoch, to go back to
-    epoch, start = 0, time.perf_counter()
+    epoch, start = len(history), time.perf_counter()
     try:
         with _random_numbers(seed, dev), torch.enable_grad():  # even if called under torch.no_grad()
-            for epoch in range(1, epochs + 1):
-                train = train_epoch(
-                    model, opt, x_train, y_train, batch_size=batch_size, generator=generator, step=step
-                )
+            if saved is not None:
+                _set_random_state(saved["rng"], dev)
+            for epoch in range(len(history) + 1, epochs + 1):
+                train = _train_epoch(model, opt, x_train, y_train, batch_size, generator, step=step)
                 if not math.isfinite(train["loss"]):
                     raise FloatingPointError(
                         f"the training loss became {train['loss']} in epoch {epoch}: training diverged. "
@@ -307,6 +356,8 @@ def fit(
                 row = {"epoch": epoch, "train_loss": train["loss"], "train_acc": train["acc"]}
                 history.rows.append(row | {"valid_loss": scores["loss"], "valid_acc": scores["acc"]})
                 kept = _snapshot(model)
+                if checkpoint is not None:
+                    _save_checkpoint(checkpoint, settings, model, opt, generator, dev, history)
                 if verbose:
                     _log(epoch, epochs, history[-1])
                 if on_epoch_end is not None:
@@ -335,6 +386,101 @@ def fit(
         history.seconds = time.perf_counter() - start
         model.eval()
     return history
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Resuming: fit(..., checkpoint="run.pt").
+
+
+def _random_state(device: torch.device) -> dict:
+    """The states of the generators that draw the dropout masks: the CPU's, and the GPU's when on one."""
+    state = {"cpu": torch.get_rng_state()}
+    if device.type == "cuda":
+        state["cuda"] = torch.cuda.get_rng_state(device)
+    elif device.type == "mps":
+        state["mps"] = torch.mps.get_rng_state()
+    return state
+
+
+def _set_random_state(state: dict, device: torch.device) -> None:
+    torch.set_rng_state(state["cpu"])
+    if device.type == "cuda" and "cuda" in state:
+        torch.cuda.set_rng_state(state["cuda"], device)
+    elif device.type == "mps" and "mps" in state:
+        torch.mps.set_rng_state(state["mps"])
+
+
+def _fingerprint(images, labels) -> list:
+    """Two numbers that change when the images, the labels or their order change (one pass over each)."""
+    weights = torch.arange(1, len(images) + 1, device=images.device, dtype=torch.float64)
+    per_image = images.reshape(len(images), -1).sum(dim=1, dtype=torch.float64)
+    return [float(per_image @ weights), float(labels.to(weights.device, torch.float64) @ weights)]
+
+
+def _save_checkpoint(path, settings, model, opt, generator, device, history) -> None:
+    """Everything the next epoch needs, written whole or not at all (``files.write_atomically``)."""
+    import io
+    from pathlib import Path
+
+    from .files import write_atomically
+
+    state = {
+        "labfns_checkpoint": 1,
+        "settings": settings,
+        "model": _snapshot(model),
+        "optimizer": opt.state_dict(),
+        "generator": generator.get_state(),
+        "rng": _random_state(device),
+        "history": [dict(row) for row in history.rows],
+    }
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    with write_atomically(Path(path).expanduser(), "the checkpoint") as f:
+        f.write(buffer.getbuffer())
+
+
+def _resume(path, settings, model, opt, generator):
+    """The checkpoint at ``path`` put back into ``model``, ``opt`` and ``generator`` (returns it: its
+    history and random state), or None when there is no file yet."""
+    from pathlib import Path
+
+    from .files import check_safe_torch
+    from .model import _check_same_layers
+
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise IsADirectoryError(f"checkpoint {path} is a folder; give a file name, such as {path / 'run.pt'}")
+    if not path.exists():
+        return None
+    check_safe_torch(f"the checkpoint {path}")
+    try:
+        saved = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as e:  # noqa: BLE001 (not a torch file, truncated, pickled code)
+        first = next(iter(str(e).strip().splitlines()), "")
+        raise ValueError(
+            f"checkpoint {path} cannot be read ({type(e).__name__}: {first[:160]}): it is not a checkpoint "
+            "that fit wrote, or it is damaged; delete it to start afresh"
+        ) from None
+    if not isinstance(saved, dict) or saved.get("labfns_checkpoint") != 1:
+        raise ValueError(
+            f"checkpoint {path} is not a checkpoint that fit wrote (labfns.save writes weights only; "
+            "labfns.load reads them); give fit a new file name"
+        )
+    differ = [
+        f"{k}={saved['settings'].get(k)!r} there, {v!r} here"
+        for k, v in settings.items()
+        if saved["settings"].get(k) != v
+    ]
+    if differ:
+        raise ValueError(
+            f"checkpoint {path} was written by a fit with other data or settings ({'; '.join(differ)}): "
+            "continue with the same ones, or give another file (or delete this one) to start afresh"
+        )
+    _check_same_layers(model, saved["model"], path)
+    model.load_state_dict(saved["model"])
+    opt.load_state_dict(saved["optimizer"])
+    generator.set_state(saved["generator"])
+    return saved
 
 
 def _build(optimizer, groups, options) -> torch.optim.Optimizer:
@@ -456,6 +602,7 @@ def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, devic
     """Mean cross-entropy loss and accuracy of ``model`` on ``images`` (dropout off): ``{"loss", "acc"}``.
     The model is left in the mode and on the device it came in."""
     check_model(model)
+    check_model_device(model)
     check_finite_weights(model)
     check_data(images, labels, n_classes=None)
     check_labels(labels, len(images), model_outputs(model, images), rows="images")
@@ -466,6 +613,7 @@ def predict(model: nn.Module, images: torch.Tensor, device=None) -> torch.Tensor
     """Class probabilities f_m(X) = softmax(Z)_m for each image (chapter 4, equation (4.1)); N×10, on the
     CPU. The model is left in the mode and on the device it came in."""
     check_model(model)
+    check_model_device(model)
     check_finite_weights(model)
     check_model_input(images)
     model_outputs(model, images)

@@ -19,6 +19,7 @@ import sys
 import textwrap
 import urllib.error
 import urllib.request
+import warnings
 from pathlib import Path
 
 import numpy
@@ -44,14 +45,16 @@ def rows():
 
 def observed(run) -> str:
     """What the reader sees: the exception as Python prints its last lines (the message, then any notes),
-    else what was printed."""
+    else what was printed, then any warning (a UserWarning of labfns, say)."""
     out = io.StringIO()
     try:
-        with contextlib.redirect_stdout(out):
+        with contextlib.redirect_stdout(out), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             run()
     except Exception as e:  # noqa: BLE001 (any error is what the row is about)
         return "\n".join([f"{type(e).__name__}: {e}", *getattr(e, "__notes__", [])])
-    return out.getvalue().strip() or "(no error)"
+    said = [f"{w.category.__name__}: {w.message}" for w in caught if issubclass(w.category, UserWarning)]
+    return "\n".join([out.getvalue().strip(), *said]).strip() or "(no error)"
 
 
 def matches(seen_cell: str, text: str) -> bool:
@@ -361,6 +364,111 @@ def four_restarts_without_set_seed(tmp_path, monkeypatch):
     assert all(not torch.equal(a, b) for i, a in enumerate(results) for b in results[i + 1 :])
 
 
+def load_on_torch_2_5(tmp_path, monkeypatch):
+    labfns.save(labfns.MNISTNet(), "net.pt")
+    monkeypatch.setattr(torch, "__version__", "2.5.1")
+    labfns.load(labfns.MNISTNet(), "net.pt")
+
+
+def _exported_then(change):
+    """net.js exported from the slides' network with three digits, then rewritten with ``change(spec)``
+    applied: still valid JSON."""
+    import json
+
+    from labfns.export import PREFIX
+
+    labfns.set_seed(0)
+    images, labels = stand_in()
+    labfns.export_weights_js(labfns.MNISTNet(), "net.js", digits=images[:3], labels=labels[:3])
+    text = Path("net.js").read_text()
+    start = text.index(PREFIX) + len(PREFIX)
+    spec = json.loads(text[start:].rstrip().rstrip(";"))
+    change(spec)
+    Path("net.js").write_text(text[:start] + json.dumps(spec) + ";\n")
+    return spec
+
+
+def _fc2_cut_in_half(spec):
+    import base64
+
+    raw = base64.b64decode(spec["layers"][1]["weight"])
+    spec["layers"][1]["weight"] = base64.b64encode(raw[: len(raw) // 2]).decode()
+
+
+def weights_js_cut_in_half(tmp_path, monkeypatch):
+    _exported_then(_fc2_cut_in_half)
+    labfns.load_weights_js("net.js")
+
+
+def weights_js_one_label_for_three_digits(tmp_path, monkeypatch):
+    _exported_then(lambda spec: spec["digits"].update({"labels": [7]}))
+    labfns.load_weights_js("net.js")
+
+
+NODE_PAGE = """
+const fs = require("fs");
+const root = {textContent: "", classList: {add() {}}, setAttribute() {}, appendChild() {}};
+global.window = {MNIST_NET: JSON.parse(fs.readFileSync(process.argv[2], "utf8"))};
+global.document = {readyState: "complete", getElementById: () => root};
+try { eval(fs.readFileSync(process.argv[3], "utf8")); } catch (e) { root.textContent ||= "built: " + e.name; }
+console.log(root.textContent);
+"""
+
+
+def page_with_weights_js_cut_in_half(tmp_path, monkeypatch):
+    """The page's own loader, draw_digit.js, run in Node with a stand-in document (what it writes into the
+    page's box is printed)."""
+    import json
+    import shutil
+
+    if shutil.which("node") is None:
+        pytest.skip("Node.js is not installed")
+    spec = _exported_then(_fc2_cut_in_half)
+    Path("spec.json").write_text(json.dumps(spec))
+    Path("page.js").write_text(NODE_PAGE)
+    script = PAGE_JS
+    run = subprocess.run(
+        ["node", "page.js", "spec.json", str(script)], capture_output=True, text=True, timeout=60
+    )
+    print(run.stdout)
+
+
+PAGE_JS = Path(__file__).resolve().parent.parent / "_extra" / "draw_digit" / "draw_digit.js"
+
+
+def install_through_a_link_out_of_the_data_folder(tmp_path, monkeypatch):
+    _gz_labels(tmp_path / "gz")
+    (tmp_path / "v").write_bytes(b"the reader's own file")
+    raw = tmp_path / "r" / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "t10k-labels-idx1-ubyte").symlink_to(tmp_path / "v")
+    try:
+        data.install_idx_files(tmp_path / "gz", root=tmp_path / "r")
+    finally:
+        assert (tmp_path / "v").read_bytes() == b"the reader's own file"
+
+
+def save_into_a_loop_of_links(tmp_path, monkeypatch):
+    Path("a.pt").symlink_to("b.pt")
+    Path("b.pt").symlink_to("a.pt")
+    labfns.save(labfns.MNISTNet(), "a.pt")
+
+
+def resume_after_ctrl_c(tmp_path, monkeypatch):
+    images, labels = stand_in()
+
+    def stop(epoch, model):
+        raise KeyboardInterrupt
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        labfns.set_seed(0)
+        straight = labfns.fit(labfns.MNISTNet(), images, labels, epochs=2)
+        labfns.set_seed(0)
+        labfns.fit(labfns.MNISTNet(), images, labels, epochs=2, checkpoint="run.pt", on_epoch_end=stop)
+    resumed = labfns.fit(labfns.MNISTNet(), images, labels, epochs=2, checkpoint="run.pt")
+    assert resumed.rows == straight.rows  # bit for bit
+
+
 SCENARIOS = {
     "D1": no_files_no_network,
     "D2": read_only_with_files,
@@ -381,6 +489,13 @@ SCENARIOS = {
     "D9": install_over_a_damaged_file,
     "D10": three_installs_at_once,
     "D11": load_while_another_installs,
+    "D12": install_through_a_link_out_of_the_data_folder,
+    "D13": save_into_a_loop_of_links,
+    "M16": load_on_torch_2_5,
+    "M21": weights_js_cut_in_half,
+    "M22": weights_js_one_label_for_three_digits,
+    "M23": page_with_weights_js_cut_in_half,
+    "T7": resume_after_ctrl_c,
 }
 
 

@@ -90,7 +90,9 @@ def test_export_refuses_what_the_page_cannot_compute(tmp_path):
         labfns.export_weights_js(sigmoid, tmp_path / "w.js")
     spare = labfns.MNISTNet()
     spare.extra = torch.nn.Linear(10, 3)
-    with pytest.raises(ValueError, match="fc3 has 10 outputs but extra takes 10|computes something else"):
+    with pytest.raises(
+        ValueError, match="fc3 has 10 outputs but extra takes 10|computes something else|this one has 4"
+    ):
         labfns.export_weights_js(spare, tmp_path / "w.js")
     with pytest.raises(ValueError, match="intercept"):
         labfns.export_weights_js(torch.nn.Sequential(torch.nn.Linear(784, 10, bias=False)), tmp_path / "w.js")
@@ -111,3 +113,125 @@ def test_export_and_read_back_errors(tmp_path, monkeypatch):
     (tmp_path / "afile").write_text("x")
     with pytest.raises(NotADirectoryError, match="is a file, not a folder"):
         labfns.export_weights_js(labfns.MNISTNet(), tmp_path / "afile" / "w.js")
+
+
+@pytest.mark.parametrize(
+    ("model", "message"),
+    [
+        (
+            lambda: labfns.MNISTNet(n_classes=5),
+            r"shows the probabilities of the 10 digits, but fc3 has 5 outputs",
+        ),
+        (
+            lambda: labfns.MNISTNet(n_inputs=100),
+            r"feeds the 784 pixels of a 28×28 drawing to fc1, which takes 100",
+        ),
+        (lambda: labfns.LogisticNet(), r"runs networks of 2 or 3 linear layers .* but this one has 1: fc"),
+    ],
+)
+def test_principle_2_export_refuses_a_network_the_page_cannot_run(tmp_path, model, message):
+    with pytest.raises(ValueError, match=message):
+        labfns.export_weights_js(model(), tmp_path / "w.js")
+    assert not (tmp_path / "w.js").exists()
+
+
+def test_principle_2_export_refuses_nan_or_inf_weights_with_its_own_message(small, tmp_path):
+    for bad in (float("nan"), float("inf")):
+        with torch.no_grad():
+            small.fc2.weight[0, 0] = bad
+        with pytest.raises(ValueError, match=r"weights hold NaN or infinite values \(fc2.weight\)"):
+            labfns.export_weights_js(small, tmp_path / "w.js")
+
+
+def _damage(path, change):
+    """Rewrite the exported file with ``change(spec)`` applied (still valid JSON)."""
+    text = path.read_text()
+    start = text.index(PREFIX) + len(PREFIX)
+    spec = json.loads(text[start:].rstrip().rstrip(";"))
+    change(spec)
+    path.write_text(text[:start] + json.dumps(spec) + ";\n")
+
+
+def _halve(layer, key):
+    raw = base64.b64decode(layer[key])
+    layer[key] = base64.b64encode(raw[: len(raw) // 2]).decode()
+
+
+DAMAGES = {
+    "fc2's weights cut in half": (
+        lambda s: _halve(s["layers"][1], "weight"),
+        r"fc2's weights \(4×6\) hold 12 numbers, not 24",
+    ),
+    "fc3's intercepts cut in half": (
+        lambda s: _halve(s["layers"][2], "bias"),
+        r"fc3's intercepts \(10\) hold 5",
+    ),
+    "a layer without its name": (lambda s: s["layers"][0].pop("name"), r"layer 1 lacks its name"),
+    "sizes that do not chain": (
+        lambda s: s["layers"][1].update({"in": 5}),
+        r"fc2 takes 5 inputs but fc1 gives 6",
+    ),
+    "one label for three digits": (
+        lambda s: s["digits"].update({"labels": [7]}),
+        r"it has 1 labels for 3 digits",
+    ),
+    "pixels cut short": (lambda s: _halve(s["digits"], "pixels"), r"the pixels of 3 digits of 784 hold"),
+    "not base64": (
+        lambda s: s["layers"][0].update({"bias": "@@@"}),
+        r"fc1's intercepts \(6\) are not base64",
+    ),
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_principle_2_load_weights_js_refuses_a_damaged_file(small, tiny, tmp_path, damage):
+    path = tmp_path / "w.js"
+    labfns.export_weights_js(small, path, digits=tiny[0][:3], labels=tiny[1][:3])
+    change, message = DAMAGES[damage]
+    _damage(path, change)
+    with pytest.raises(ValueError, match=rf"w.js is damaged: {message}.*Export the network again"):
+        labfns.load_weights_js(path)
+
+
+PAGE = """
+const fs = require("fs");
+const root = {textContent: "", classList: {add() {}}, setAttribute() {}, appendChild() {}};
+global.window = {MNIST_NET: JSON.parse(fs.readFileSync(process.argv[2], "utf8"))};
+global.document = {readyState: "complete", getElementById: () => root};
+try { eval(fs.readFileSync(process.argv[3], "utf8")); } catch (e) { root.textContent ||= "built: " + e.name; }
+console.log(root.textContent);
+"""
+
+
+@pytest.mark.parametrize(
+    "damage", ["fc2's weights cut in half", "fc3's intercepts cut in half", "pixels cut short"]
+)
+def test_principle_2_the_page_refuses_a_damaged_file_with_a_message(small, tiny, tmp_path, damage):
+    """The page's own loader (draw_digit.js), run in Node with a stand-in document: a damaged file shows a
+    message naming the problem instead of answering; an intact one goes on to build the page."""
+    import shutil
+    import subprocess
+    from pathlib import Path
+
+    if shutil.which("node") is None:
+        pytest.skip("Node.js is not installed")
+    script = Path(__file__).resolve().parent.parent / "_extra" / "draw_digit" / "draw_digit.js"
+    (tmp_path / "page.js").write_text(PAGE)
+    path = tmp_path / "w.js"
+    labfns.export_weights_js(small, path, digits=tiny[0][:3], labels=tiny[1][:3])
+
+    def page_says():
+        text = path.read_text()
+        (tmp_path / "spec.json").write_text(text[text.index(PREFIX) + len(PREFIX) :].rstrip().rstrip(";"))
+        run = [shutil.which("node"), str(tmp_path / "page.js"), str(tmp_path / "spec.json"), str(script)]
+        return subprocess.run(run, capture_output=True, text=True, timeout=60, check=True).stdout
+
+    assert "damaged" not in page_says()
+    _damage(path, DAMAGES[damage][0])
+    said = page_says()
+    assert said.startswith("The network's weights (draw_digit/mnist_net.js) are damaged: ")
+    assert {
+        "fc2's weights cut in half": "fc2's weights hold 12 numbers, not 24 (4×6)",
+        "fc3's intercepts cut in half": "fc3's intercepts hold 5 numbers, not 10",
+        "pixels cut short": "the digits' pixels do not make 3 images",
+    }[damage] in said

@@ -167,3 +167,76 @@ def test_file_lock_makes_processes_take_turns(tmp_path):
     for p in procs:
         assert p.wait(timeout=60) == 0
     assert (tmp_path / "log").read_text() == "in\nout\n" * 3
+
+
+def _labels_payload():
+    return bytes([0, 0, 8, 1]) + (5).to_bytes(4, "big") + bytes([3, 1, 4, 1, 5])
+
+
+def test_principle_1_install_never_writes_through_a_link_out_of_the_data_folder(tmp_path):
+    """The issue's case: MNIST/raw/t10k-labels-idx1-ubyte a link to a file outside root overwrote it."""
+    _gz(tmp_path / "gz", "t10k-labels-idx1-ubyte.gz", _labels_payload())
+    victim = tmp_path / "v"
+    victim.write_bytes(b"the reader's own file")
+    raw = tmp_path / "r" / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    (raw / "t10k-labels-idx1-ubyte").symlink_to(victim)
+    with pytest.raises(
+        OSError, match=r"t10k-labels-idx1-ubyte is a symbolic link to .*v, outside the folder"
+    ):
+        data.install_idx_files(tmp_path / "gz", root=tmp_path / "r")
+    assert victim.read_bytes() == b"the reader's own file"
+    # a folder on the way that leads out is refused too, and nothing is made there
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (tmp_path / "r2").mkdir()
+    (tmp_path / "r2" / "MNIST").symlink_to(outside)
+    with pytest.raises(OSError, match=r"MNIST is a symbolic link to .*elsewhere, outside the folder"):
+        data.install_idx_files(tmp_path / "gz", root=tmp_path / "r2")
+    assert list(outside.iterdir()) == []
+    # a link inside the data folder is followed, and kept
+    inside = tmp_path / "r3" / "MNIST" / "raw"
+    inside.mkdir(parents=True)
+    (inside / "t10k-labels-idx1-ubyte").symlink_to(inside / "copy")
+    data.install_idx_files(tmp_path / "gz", root=tmp_path / "r3")
+    assert (inside / "copy").read_bytes() == _labels_payload()
+
+
+def test_principle_1_links_in_a_loop_are_named(tmp_path):
+    (tmp_path / "a.pt").symlink_to(tmp_path / "b.pt")
+    (tmp_path / "b.pt").symlink_to(tmp_path / "a.pt")
+    with pytest.raises(OSError, match=r"a.pt: it is a symbolic link that leads round in a loop"):
+        labfns.save(labfns.MNISTNet(), tmp_path / "a.pt")
+    with pytest.raises(OSError, match=r"a.pt: it is a symbolic link that leads round in a loop"):
+        labfns.export_weights_js(labfns.MNISTNet(), tmp_path / "a.pt")
+
+
+def test_principle_1_save_and_export_never_write_through_a_link_out_of_their_folder(tmp_path):
+    victim = tmp_path / "outside.txt"
+    victim.write_text("keep me")
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "net.pt").symlink_to(victim)
+    (tmp_path / "book" / "net.js").symlink_to(victim)
+    with pytest.raises(OSError, match="net.pt is a symbolic link to .*outside.txt, outside the folder"):
+        labfns.save(labfns.MNISTNet(), tmp_path / "book" / "net.pt")
+    with pytest.raises(OSError, match="net.js is a symbolic link to .*outside.txt, outside the folder"):
+        labfns.export_weights_js(labfns.MNISTNet(), tmp_path / "book" / "net.js")
+    assert victim.read_text() == "keep me"
+
+
+def test_principle_1_a_failed_call_removes_every_folder_it_created(tmp_path, monkeypatch):
+    src = tmp_path / "gz"
+    _gz(src, "t10k-labels-idx1-ubyte.gz", bytes(1000))
+    gz = src / "t10k-labels-idx1-ubyte.gz"
+    gz.write_bytes(gz.read_bytes()[:20])
+    with pytest.raises(labfns.DataError):
+        data.install_idx_files(src, root=tmp_path / "new" / "deeper" / "root")
+    assert not (tmp_path / "new").exists()
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(files.os, "fdopen", full)
+    with pytest.raises(OSError, match="No space left"):
+        labfns.export_weights_js(labfns.MNISTNet(), tmp_path / "site" / "static" / "net.js")
+    assert not (tmp_path / "site").exists()

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 import torch
 
@@ -223,3 +225,24 @@ def test_counting_a_lazy_network_says_what_to_do():
     lazy = torch.nn.Sequential(torch.nn.Flatten(), torch.nn.LazyLinear(10))
     with pytest.raises(ValueError, match=r"lazy layers have no weights yet .* model\(images\[:1\]\)"):
         labfns.count_parameters(lazy)
+
+
+@pytest.mark.parametrize("version", ["2.5.1", "2.1.0+cu121", "1.13.1"])
+def test_principle_7_load_refuses_torch_before_2_6(tmp_path, monkeypatch, version):
+    """Before PyTorch 2.6, torch.load(weights_only=True) can run code from a crafted file (CVE-2025-32434):
+    labfns.load refuses to read, naming the version, before it opens the file."""
+    labfns.save(labfns.MNISTNet(), tmp_path / "net.pt")
+    monkeypatch.setattr(torch, "__version__", version)
+    opened = []
+    monkeypatch.setattr(torch, "load", lambda *a, **k: opened.append(1))
+    with pytest.raises(RuntimeError, match=rf"PyTorch {re.escape(version)}: before 2\.6\.0.*CVE-2025-32434"):
+        labfns.load(labfns.MNISTNet(), tmp_path / "net.pt")
+    assert not opened
+
+
+def test_principle_7_load_reads_on_torch_2_6_and_later(tmp_path, monkeypatch):
+    model = labfns.MNISTNet()
+    labfns.save(model, tmp_path / "net.pt")
+    for version in ("2.6.0", "2.10.0.dev20250101", "3.0.0"):
+        monkeypatch.setattr(torch, "__version__", version)
+        assert torch.equal(labfns.load(labfns.MNISTNet(), tmp_path / "net.pt").fc1.weight, model.fc1.weight)

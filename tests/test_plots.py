@@ -232,3 +232,41 @@ def test_plots_close_their_figure_when_they_fail_and_give_hints():
     labfns.show_weights(torch.nn.Linear(784, 4))  # a layer: its weight matrix
     with pytest.raises(ValueError, match="no rows"):
         labfns.show_weights(torch.zeros(0, 784))
+
+
+def _quick(draw, *args, **kwargs):
+    """Draw and render to PNG, as a notebook shows it; returns the seconds taken and the warnings."""
+    import io
+    import time
+    import warnings
+
+    start = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig = draw(*args, **kwargs)
+        fig.savefig(io.BytesIO(), format="png")
+    return time.perf_counter() - start, [str(w.message) for w in caught]
+
+
+def test_principle_5_every_plot_answers_in_seconds_or_says_why_it_draws_fewer():
+    """Thousands of digits, probabilities, weight rows or classes: each picture is drawn and rendered in
+    under 10 s, and where it draws fewer than it was given, a warning says so and how to see the rest."""
+    g = torch.Generator().manual_seed(0)
+    n = 3000
+    images, labels = torch.rand(n, 28, 28, generator=g), torch.arange(n) % 10
+    probs = torch.softmax(torch.randn(n, 10, generator=g), dim=1)
+    weights = torch.randn(n, 784, generator=g)
+    counts = torch.randint(0, 50, (120, 120), generator=g)
+    cases = [
+        (labfns.show_digits, (images, labels, labels.flip(0)), {}, "the first 200"),
+        (labfns.show_probabilities, (images, probs, labels), {}, "the first 48"),
+        (labfns.show_weights, (weights,), {}, "the first 1024"),
+        (labfns.show_weights, (weights,), {"titles": list(range(n))}, "the first 128"),
+        (labfns.plot_confusion, (counts,), {}, "not labelled with their counts beyond 40 classes"),
+    ]
+    for draw, args, kwargs, said in cases:
+        seconds, warned = _quick(draw, *args, **kwargs)
+        assert seconds < 10, (draw.__name__, seconds)
+        assert any(said in w for w in warned), (draw.__name__, warned)
+    seconds, warned = _quick(labfns.show_digits, images[:30], labels[:30])  # what a chapter draws: no warning
+    assert not warned

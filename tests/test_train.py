@@ -1,4 +1,6 @@
 import re
+import time
+import warnings
 
 import pytest
 import torch
@@ -515,14 +517,29 @@ def test_on_epoch_end_must_take_epoch_and_model(tiny):
     labfns.fit(model, images, labels, epochs=1, verbose=False, on_epoch_end=lambda *args: None)
 
 
-def test_images_on_the_0_255_scale_are_refused(tiny):
+def test_principle_6_every_legitimate_scale_is_accepted(tiny):
+    """Standardised pixels, one mean and sd per pixel (R's scale(), StandardScaler), train without a word,
+    rare pixels far beyond ±10 included; the 0-255 scale trains with a warning that says what to do."""
     images, labels = tiny
-    with pytest.raises(ValueError, match=r"grey levels scaled to \[0, 1\].* Divide by 255: images / 255"):
-        labfns.fit(labfns.MNISTNet(), images * 255, labels)
-    with pytest.raises(ValueError, match="Divide by 255"):
+    x = images.flatten(1).clone()
+    x[:, :5] = 0.0
+    x[0, :5] = 1.0  # a pixel inked in one image of 200: standardised, it lies at about √200
+    per_pixel = (x - x.mean(0)) / x.std(0)
+    assert float(per_pixel.abs().max()) > 10
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warning at all
+        history = labfns.fit(labfns.MNISTNet(), per_pixel, labels, epochs=3, lr=1e-3, verbose=False)
+        labfns.predict(labfns.MNISTNet(), per_pixel)
+    assert history[-1]["valid_acc"] > 0.5
+    with pytest.warns(UserWarning, match=r"0-255 scale\?.* Divide by 255: images / 255") as caught:
+        labfns.fit(labfns.MNISTNet(), images * 255, labels, epochs=1, verbose=False)
+    assert caught[0].filename == __file__  # the warning points at the reader's line, not at labfns
+    with pytest.warns(UserWarning, match="Divide by 255"):
         labfns.predict(labfns.MNISTNet(), images * 255)
-    standardised = (images - 0.13) / 0.31  # (x - mean) / sd is fine
-    labfns.fit(labfns.MNISTNet(), standardised, labels, epochs=1, verbose=False)
+    with pytest.warns(UserWarning, match="far beyond grey levels"):
+        labfns.predict(labfns.MNISTNet(), images * 1e5)
+    with pytest.raises(ValueError, match="all hold the same value"):  # what cannot be right is refused
+        labfns.fit(labfns.MNISTNet(), images * 0 + 3, labels)
 
 
 def test_hints_lead_somewhere_right(tiny):
@@ -737,7 +754,7 @@ def test_train_epoch_checks_its_arguments(tiny):
     with pytest.raises(ValueError, match="updates none of the model's parameters"):
         labfns.train_epoch(model, other, images, labels)
     opt = torch.optim.RMSprop(model.parameters())
-    with pytest.raises(ValueError, match="Divide by 255"):
+    with pytest.warns(UserWarning, match="Divide by 255"):
         labfns.train_epoch(model, opt, images * 255, labels)
     with pytest.raises(TypeError, match=r"build it: optimizer\(model.parameters\(\)\)"):
         labfns.train_epoch(model, torch.optim.RMSprop, images, labels)
@@ -747,3 +764,156 @@ def test_train_epoch_checks_its_arguments(tiny):
         labfns.train_epoch(model, opt, images, labels, generator=0)
     with torch.no_grad(), pytest.raises(RuntimeError, match="train_epoch needs gradients"):
         labfns.train_epoch(model, opt, images, labels)
+
+
+def test_principle_3_train_epoch_and_train_step_check_every_image_and_label(tiny):
+    """A NaN in the last image, or a label beyond the network's outputs, is labfns' own error, from
+    train_epoch and from train_step, and no weight changes."""
+    images, labels = tiny
+    model = labfns.MNISTNet()
+    opt = torch.optim.RMSprop(model.parameters())
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    bad = images.clone()
+    bad[-1, 27, 27] = float("nan")  # the last pixel of the last image, far beyond the first batch
+    for inf in (float("nan"), float("inf")):
+        bad[-1, 27, 27] = inf
+        with pytest.raises(ValueError, match="images contains NaN or infinite values"):
+            labfns.train_epoch(model, opt, bad, labels)
+        with pytest.raises(ValueError, match="images contains NaN or infinite values"):
+            labfns.train_step(model, opt, bad[-8:], labels[-8:])
+    wrong = labels.clone()
+    wrong[-1] = 10
+    with pytest.raises(ValueError, match=r"labels must lie in 0..9, got values from 0 to 10"):
+        labfns.train_epoch(model, opt, images, wrong)
+    with pytest.raises(ValueError, match=r"labels must lie in 0..9"):
+        labfns.train_step(model, opt, images[-8:], wrong[-8:])
+    small = labfns.MNISTNet(n_classes=5)
+    with pytest.raises(ValueError, match=r"labels must lie in 0..4"):  # the network's outputs decide
+        labfns.train_epoch(small, torch.optim.RMSprop(small.parameters()), images, labels)
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+    loss, out = labfns.train_step(model, opt, images[:8], labels[:8])  # good data still trains
+    assert out.shape == (8, 10) and torch.isfinite(loss)
+
+
+def test_principle_3_a_model_on_a_device_the_data_cannot_reach(tiny):
+    images, labels = tiny
+    meta = labfns.MNISTNet().to("meta")
+    for call in (
+        lambda: labfns.predict(meta, images),
+        lambda: labfns.evaluate(meta, images, labels),
+        lambda: labfns.train_epoch(meta, torch.optim.RMSprop(meta.parameters()), images, labels),
+        lambda: labfns.train_step(meta, torch.optim.RMSprop(meta.parameters()), images[:8], labels[:8]),
+    ):
+        with pytest.raises(ValueError, match="the model's weights are on the meta device"):
+            call()
+    model = labfns.MNISTNet()
+    opt = torch.optim.RMSprop(model.parameters())
+    with pytest.raises(ValueError, match=r"images are on the meta device: they hold no numbers"):
+        labfns.train_epoch(model, opt, images.to("meta"), labels)
+    with pytest.raises(ValueError, match=r"labels are on meta but the model is on cpu: move one"):
+        labfns.train_epoch(model, opt, images, labels.to("meta"))
+
+
+def test_principle_3_fit_checks_once_and_trains_as_before(tiny, monkeypatch):
+    """fit checks its data once, not once per epoch, and its numbers are those of train_epoch's loop."""
+    from labfns import checks, train
+
+    images, labels = tiny
+    calls = []
+    real = checks.check_model_input
+    monkeypatch.setattr(train, "check_model_input", real)
+    monkeypatch.setattr(checks, "check_model_input", lambda *a, **k: (calls.append(1), real(*a, **k))[1])
+    labfns.set_seed(0)
+    labfns.fit(labfns.MNISTNet(), images, labels, epochs=3, verbose=False)
+    assert len(calls) <= 1  # check_data's, before the first epoch (train_epoch's own would add 3)
+
+
+def test_principle_3_a_full_finiteness_check_costs_little_next_to_an_epoch():
+    """The check that looks at every image (a min and a max) is measured against one epoch of training."""
+    from labfns.checks import check_model_input
+
+    g = torch.Generator().manual_seed(0)
+    images, labels = torch.rand(2400, 784, generator=g), torch.arange(2400) % 10
+    model = labfns.MNISTNet()
+    opt = torch.optim.RMSprop(model.parameters())
+    start = time.perf_counter()
+    check_model_input(images)
+    check_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    labfns.train._train_epoch(model, opt, images, labels, 256, g)
+    epoch_seconds = time.perf_counter() - start
+    print(f"full check {check_seconds * 1e3:.2f} ms, epoch {epoch_seconds * 1e3:.0f} ms")
+    assert check_seconds < 0.05 * epoch_seconds
+
+
+def test_principle_4_an_interrupted_and_resumed_fit_equals_an_uninterrupted_one(tiny, tmp_path, capsys):
+    """Stopped after epoch 1 (Ctrl-C in on_epoch_end), then called again with the same checkpoint: the
+    weights and the history are those of one fit of 3 epochs, bit for bit, with or without a checkpoint."""
+    images, labels = tiny
+    settings = {"epochs": 3, "batch_size": 32, "verbose": False}
+
+    def straight(**more):
+        labfns.set_seed(0)
+        model = labfns.MNISTNet()
+        return model, labfns.fit(model, images, labels, **settings, **more)
+
+    model, history = straight()
+    model_ck, history_ck = straight(checkpoint=tmp_path / "straight.pt")
+
+    def stop(epoch, model):
+        if epoch == 1:
+            raise KeyboardInterrupt
+
+    labfns.set_seed(0)
+    first = labfns.MNISTNet()
+    cut = labfns.fit(first, images, labels, **settings, checkpoint=tmp_path / "run.pt", on_epoch_end=stop)
+    assert cut.interrupted and len(cut) == 1
+    resumed = labfns.MNISTNet()  # a new kernel: fresh weights, which the checkpoint replaces
+    history_resumed = labfns.fit(resumed, images, labels, **settings, checkpoint=tmp_path / "run.pt")
+    for m, h in ((model_ck, history_ck), (resumed, history_resumed)):
+        assert h.rows == history.rows
+        assert all(torch.equal(a, b) for a, b in zip(model.state_dict().values(), m.state_dict().values()))
+    # Called once more, with nothing left to do, it gives the same model and history again.
+    again = labfns.MNISTNet()
+    history_again = labfns.fit(again, images, labels, **settings, checkpoint=tmp_path / "run.pt")
+    assert history_again.rows == history.rows and torch.equal(again.fc1.weight, model.fc1.weight)
+    # More epochs later: the same as asking for them at once.
+    more = labfns.fit(
+        labfns.MNISTNet(), images, labels, **(settings | {"epochs": 4}), checkpoint=tmp_path / "run.pt"
+    )
+    labfns.set_seed(0)
+    at_once = labfns.fit(labfns.MNISTNet(), images, labels, **(settings | {"epochs": 4}))
+    assert more.rows == at_once.rows
+
+
+def test_principle_4_fit_twice_without_a_checkpoint_is_a_second_run(tiny):
+    """What the README says: a second fit continues from the weights with a new optimizer and batch order,
+    which is not the rest of the first run."""
+    images, labels = tiny
+    labfns.set_seed(0)
+    model = labfns.MNISTNet()
+    labfns.fit(model, images, labels, epochs=1, verbose=False)
+    twice = labfns.fit(model, images, labels, epochs=1, verbose=False)
+    labfns.set_seed(0)
+    once = labfns.fit(labfns.MNISTNet(), images, labels, epochs=2, verbose=False)
+    assert twice[-1]["train_loss"] != once[-1]["train_loss"]
+
+
+def test_principle_4_a_checkpoint_of_another_run_is_refused(tiny, tmp_path):
+    images, labels = tiny
+    path = tmp_path / "run.pt"
+    labfns.fit(labfns.MNISTNet(), images, labels, epochs=1, verbose=False, checkpoint=path)
+    model = labfns.MNISTNet()
+    before = model.fc1.weight.clone()
+    with pytest.raises(ValueError, match=r"other data or settings \(batch_size=256 there, 32 here\)"):
+        labfns.fit(model, images, labels, epochs=2, batch_size=32, verbose=False, checkpoint=path)
+    with pytest.raises(ValueError, match=r"other data or settings \(data="):
+        labfns.fit(model, images.flip(0), labels, epochs=2, verbose=False, checkpoint=path)
+    with pytest.raises(ValueError, match="are for another architecture"):
+        labfns.fit(labfns.MNISTNet(hidden=(64, 32)), images, labels, epochs=2, verbose=False, checkpoint=path)
+    assert torch.equal(model.fc1.weight, before)  # nothing was changed
+    labfns.save(model, tmp_path / "weights.pt")
+    with pytest.raises(ValueError, match="not a checkpoint that fit wrote"):
+        labfns.fit(model, images, labels, verbose=False, checkpoint=tmp_path / "weights.pt")
+    with pytest.raises(ValueError, match="cuda_graphs=True cannot be combined with checkpoint="):
+        labfns.fit(model, images, labels, verbose=False, checkpoint=path, cuda_graphs=True)

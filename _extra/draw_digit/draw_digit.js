@@ -33,6 +33,37 @@
     return out;
   }
 
+  // What the page runs must be what it can run: every array the size its layer needs, the layers chained
+  // from the 784 pixels of the drawing to the 10 digits, the digits' pixels and labels one per digit. Returns
+  // what is wrong, or null (labfns.load_weights_js checks the same in Python).
+  function problemWith(spec) {
+    if (!spec || !Array.isArray(spec.layers) || spec.layers.length < 2 || spec.layers.length > 3)
+      return "it must list 2 or 3 layers";
+    var before = 784;
+    for (var i = 0; i < spec.layers.length; i++) {
+      var l = spec.layers[i], name = l && typeof l.name === "string" ? l.name : "layer " + (i + 1);
+      if (!l || !(l.in >= 1) || !(l.out >= 1)) return name + " has no sizes";
+      if (l.in !== before) return name + " takes " + l.in + " inputs, not " + before;
+      var w, b;
+      try { w = floatsFromBase64(l.weight); b = floatsFromBase64(l.bias); }
+      catch (e) { return name + "'s arrays are not base64 text"; }
+      if (w.length !== l.in * l.out)
+        return name + "'s weights hold " + w.length + " numbers, not " + l.in * l.out + " (" + l.out + "×" + l.in + ")";
+      if (b.length !== l.out) return name + "'s intercepts hold " + b.length + " numbers, not " + l.out;
+      for (var j = 0; j < w.length; j++) if (!isFinite(w[j])) return name + "'s weights hold NaN or infinite values";
+      for (j = 0; j < b.length; j++) if (!isFinite(b[j])) return name + "'s intercepts hold NaN or infinite values";
+      before = l.out;
+    }
+    if (before !== 10) return "the last layer has " + before + " outputs, not the 10 digits";
+    if (spec.digits) {
+      var d = spec.digits, px;
+      try { px = bytesFromBase64(d.pixels); } catch (e) { return "the digits' pixels are not base64 text"; }
+      if (!(d.n >= 1) || px.length !== d.n * 784) return "the digits' pixels do not make " + d.n + " images of 28×28";
+      if (!Array.isArray(d.labels) || d.labels.length !== d.n) return "the digits do not have one label each";
+    }
+    return null;
+  }
+
   function loadNet(spec) {
     return spec.layers.map(function (l) {
       return { name: l.name, nIn: l.in, nOut: l.out, W: floatsFromBase64(l.weight), b: floatsFromBase64(l.bias) };
@@ -588,6 +619,13 @@
     if (!window.MNIST_NET) {
       root.textContent =
         "The network's weights (draw_digit/mnist_net.js) did not load, so the drawing pad cannot run here.";
+      return;
+    }
+    var problem = problemWith(window.MNIST_NET);
+    if (problem) {
+      root.textContent =
+        "The network's weights (draw_digit/mnist_net.js) are damaged: " + problem +
+        ". The drawing pad cannot run; export them again with labfns.export_weights_js.";
       return;
     }
     build(root, window.MNIST_NET);
