@@ -62,12 +62,16 @@ __all__ = [
 TORCH_FLOOR = (2, 6)  # pyproject.toml's torch>=2.6: the first release whose weights-only load is safe
 
 
+def torch_release(version) -> tuple:
+    """(major, minor) of a torch version string: ``"2.11.0+cu126"`` -> ``(2, 11)``."""
+    return tuple(int(part) for part in re.findall(r"\d+", str(version).split("+")[0])[:2])
+
+
 def check_torch_version(version: str) -> None:
     """Refuse a torch older than :data:`TORCH_FLOOR` (labfns is imported with it): before 2.6,
     ``torch.load(weights_only=True)``, which :func:`labfns.load` relies on, could be made to run code from a
     crafted file (CVE-2025-32434)."""
-    release = tuple(int(part) for part in re.findall(r"\d+", str(version).split("+")[0])[:2])
-    if release < TORCH_FLOOR:
+    if torch_release(version) < TORCH_FLOOR:
         floor = ".".join(map(str, TORCH_FLOOR))
         raise ImportError(
             f"labfns needs torch {floor} or newer, found torch {version}: before {floor}, loading a "

@@ -13,10 +13,11 @@ import contextlib
 import errno
 import hashlib
 import os
-import re
 import tempfile
 import uuid
 from pathlib import Path
+
+from .checks import TORCH_FLOOR, torch_release
 
 __all__ = [
     "write_atomically",
@@ -28,8 +29,9 @@ __all__ = [
     "SAFE_TORCH",
 ]
 
-# torch.load(weights_only=True) could run code from a crafted file before PyTorch 2.6.0 (CVE-2025-32434).
-SAFE_TORCH = (2, 6)
+# torch.load(weights_only=True) could run code from a crafted file before PyTorch 2.6.0 (CVE-2025-32434):
+# the floor labfns is imported with (checks.check_torch_version), checked again where a file is read.
+SAFE_TORCH = TORCH_FLOOR
 
 
 def check_safe_torch(what: str = "a file of weights") -> None:
@@ -38,8 +40,7 @@ def check_safe_torch(what: str = "a file of weights") -> None:
     import torch
 
     version = str(torch.__version__)
-    numbers = [int(n) for n in re.findall(r"\d+", version.split("+")[0])[:2]]
-    if tuple(numbers) < SAFE_TORCH:
+    if torch_release(version) < SAFE_TORCH:
         raise RuntimeError(
             f"labfns will not read {what} with PyTorch {version}: before 2.6.0, torch.load(weights_only=True) "
             "can run code hidden in a crafted file (CVE-2025-32434). Upgrade PyTorch: "

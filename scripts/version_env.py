@@ -125,20 +125,8 @@ def main(argv: list[str]) -> int:
     env["LABFNS_DATA"] = str(ROOT / "data")
     env["MPLBACKEND"] = "Agg"
     unit = run(
-        [
-            str(python),
-            "-m",
-            "pytest",
-            "-q",
-            "-o",
-            "addopts=",
-            "-p",
-            "no:cacheprovider",
-            "--rootdir",
-            str(ROOT),
-        ]
-        + [str(ROOT / t) for t in UNIT_TESTS],
-        cwd=python.parent.parent,
+        [str(python), "-m", "pytest", "-q", "-o", "addopts=", "-p", "no:cacheprovider", *UNIT_TESTS],
+        cwd=ROOT,
         env=env,
     )
     failed = ["unit tests"] if unit.returncode != 0 else []
