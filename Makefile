@@ -6,7 +6,8 @@
 #   make test      build the book (as make book), then ruff + unit tests + re-execute every notebook and
 #                  compare its outputs (nbval) + the built site in headless Chromium (tests/test_site_browser.py),
 #                  axe-core's WCAG 2.1 A/AA rules on every page (tests/test_accessibility.py) and the GitHub
-#                  workflow linted (tests/test_workflow.py)
+#                  workflows linted (tests/test_workflow.py); then every notebook again on a second numeric
+#                  path: other CPU kernels, one thread (scripts/second_numeric_path.py)
 #   make execute   re-execute every notebook in place (after changing labfns or a chapter), then rewrite
 #                  their reader copies in notebooks/ (scripts/reader_copies.py: what Colab opens)
 #   make bench     the speed benchmarks (README, Performance)
@@ -37,6 +38,7 @@ test: $(STAMP) data book
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest
+	$(PY) scripts/second_numeric_path.py
 
 execute: $(STAMP) data
 	$(PY) scripts/execute_notebooks.py

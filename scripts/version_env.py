@@ -124,10 +124,10 @@ def main(argv: list[str]) -> int:
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     env["LABFNS_DATA"] = str(ROOT / "data")
     env["MPLBACKEND"] = "Agg"
-    unit = run(
+    unit = run(  # PYTHONPATH: the tests' own subprocesses import labfns too
         [str(python), "-m", "pytest", "-q", "-o", "addopts=", "-p", "no:cacheprovider", *UNIT_TESTS],
         cwd=ROOT,
-        env=env,
+        env=env | {"PYTHONPATH": str(ROOT)},
     )
     failed = ["unit tests"] if unit.returncode != 0 else []
     if not args.unit_only:
