@@ -89,6 +89,9 @@ def build(name: str, packages: list[str]) -> Path:
     named = {p.split("==")[0].lower() for p in packages}
     tools = [t for t in TOOLS if t.lower() not in named]
     pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    # a current pip, as Colab has: the one venv brings (23.2 with Python 3.11.7) refuses the setup cell's
+    # requirement, labfns @ git+file://...@commit
+    run([*pip, "--upgrade", "pip"])
     if run([*pip, *packages, *tools]).returncode != 0:
         raise SystemExit(f"could not install the {name!r} set: {' '.join(packages)}")
     stamp.write_text(wanted)
