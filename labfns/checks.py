@@ -206,8 +206,11 @@ def _warn(message: str) -> None:
 
 def check_scale(lo: float, hi: float, name: str = "images") -> None:
     """Warn (never refuse) when the pixels ``lo``..``hi`` are on an unusual scale: 0-255 trains, but only
-    with a small learning rate; values in the thousands are seldom what was meant."""
-    if lo >= 0 and 1.5 < hi <= 255:
+    with a small learning rate; values in the thousands are seldom what was meant. Images that all hold one
+    value are left to the caller's own check (training refuses them; there is no scale to speak of)."""
+    if lo == hi:
+        return
+    if lo >= 0 and 10 < hi <= 255:  # non-negative and well above 1: grey levels not divided by 255
         _warn(
             f"{name} hold values from {lo:.3g} to {hi:.3g}: the 0-255 scale? The chapters use grey levels in "
             f"[0, 1], as load_mnist returns them (the slides' torch_div(255)); on the 0-255 scale the network "

@@ -537,8 +537,11 @@ def test_principle_6_every_legitimate_scale_is_accepted(tiny):
         labfns.predict(labfns.MNISTNet(), images * 255)
     with pytest.warns(UserWarning, match="far beyond grey levels"):
         labfns.predict(labfns.MNISTNet(), images * 1e5)
-    with pytest.raises(ValueError, match="all hold the same value"):  # what cannot be right is refused
-        labfns.fit(labfns.MNISTNet(), images * 0 + 3, labels)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warning where no scale is wrong, and none before a refusal
+        labfns.predict(labfns.MNISTNet(), images * 2)  # a little above 1 is no 0-255 scale
+        with pytest.raises(ValueError, match="all hold the same value"):  # what cannot be right is refused
+            labfns.fit(labfns.MNISTNet(), images * 0 + 3, labels)
 
 
 def test_hints_lead_somewhere_right(tiny):
