@@ -17,6 +17,7 @@ and its recovery: whatever stops it, the model is left as it was at the end of t
 from __future__ import annotations
 
 import contextlib
+import functools
 import math
 import time
 
@@ -158,18 +159,15 @@ def split(images, valid: float = 0.2, seed: int = 0, *, generator: torch.Generat
     return order[n_valid:], order[:n_valid]
 
 
-def train_step(model, optimizer, xb, yb, loss_fn=F.cross_entropy):
+def train_step(model, optimizer, xb, yb, loss_fn=F.cross_entropy, *, check: bool = True):
     """One step of minibatch gradient descent (chapter 8): the outputs Z for a batch, the loss, its gradient
     with respect to every weight (backpropagation, chapter 5) and the optimizer's update (chapter 6).
-    Returns the batch's loss (detached) and the outputs Z. The batch is checked as :func:`train_epoch`
-    checks its images and labels.
+    Returns the batch's loss (detached) and the outputs Z. With ``check`` (the default), the batch is first
+    checked as :func:`train_epoch` checks its images and labels; the epoch's loop, whose data are checked
+    already, passes ``check=False``.
     """
-    check_epoch(model, optimizer, xb, yb, max(len(xb), 1), None, loss_fn, train_step)
-    return _train_step(model, optimizer, xb, yb, loss_fn)
-
-
-def _train_step(model, optimizer, xb, yb, loss_fn=F.cross_entropy):
-    """:func:`train_step` without its checks: what :func:`train_epoch` runs, its data checked once."""
+    if check:  # labfns' own errors for a bad batch (NaN pixels, labels out of range, ...)
+        check_epoch(model, optimizer, xb, yb, max(len(xb), 1), None, loss_fn, train_step)
     out = model(xb)  # forward: the outputs Z of the batch
     loss = loss_fn(out, yb)  # softmax and cross-entropy, averaged over the batch
     optimizer.zero_grad()
@@ -188,6 +186,7 @@ def train_epoch(
     generator: torch.Generator | None = None,
     loss_fn=F.cross_entropy,
     step=train_step,
+    check: bool = True,
 ) -> dict:
     """One epoch (chapter 8): the images in a new random order, cut into batches of ``batch_size``, one
     :func:`train_step` per batch. ``labels`` is a tensor, or a dict ``{head: labels}`` for a network with
@@ -195,16 +194,13 @@ def train_epoch(
 
     Returns ``{"loss", "acc", "step_losses"}``: the epoch's mean loss per image and accuracy (``None`` for
     several outputs) — luz's training metrics, measured while the weights change — and every step's loss.
-    Every image and label is checked first, as :func:`fit` checks them (``fit`` checks once, not per epoch).
+    With ``check`` (the default), every image and label is checked before the first step; :func:`fit`,
+    which checks its data once before its first epoch, passes ``check=False``.
     """
-    check_epoch(model, optimizer, images, labels, batch_size, generator, loss_fn, step)
-    return _train_epoch(model, optimizer, images, labels, batch_size, generator, loss_fn, step)
-
-
-def _train_epoch(model, optimizer, images, labels, batch_size, generator, loss_fn=F.cross_entropy, step=None):
-    """:func:`train_epoch` without its checks (``fit`` checked the data before its first epoch)."""
-    if step is None or step is train_step:
-        step = _train_step  # the batches of checked data need no check of their own
+    if check:  # every image and label, before any weight changes
+        check_epoch(model, optimizer, images, labels, batch_size, generator, loss_fn, step)
+    if step is train_step:
+        step = functools.partial(train_step, check=False)  # the batches come from checked data
     model.train()  # dropout on
     n = len(images)
     order = torch.randperm(n, generator=generator).to(images.device)
@@ -318,7 +314,7 @@ def fit(
         options["capturable"] = True  # the optimizer's step counter stays on the GPU, inside the graph
         step = CUDAGraphStep(batch_size)
     else:
-        step = _train_step
+        step = train_step
     opt = _build(optimizer, _param_groups(model, weight_decay), options)
 
     history = History()
@@ -345,7 +341,16 @@ def fit(
             if saved is not None:
                 _set_random_state(saved["rng"], dev)
             for epoch in range(len(history) + 1, epochs + 1):
-                train = _train_epoch(model, opt, x_train, y_train, batch_size, generator, step=step)
+                train = train_epoch(
+                    model,
+                    opt,
+                    x_train,
+                    y_train,
+                    batch_size=batch_size,
+                    generator=generator,
+                    step=step,
+                    check=False,  # checked before the first epoch
+                )
                 if not math.isfinite(train["loss"]):
                     raise FloatingPointError(
                         f"the training loss became {train['loss']} in epoch {epoch}: training diverged. "
