@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -54,6 +55,9 @@ SETS = {
         "pandas==1.5.0",
         "matplotlib==3.6.0",
         "scikit-learn==1.2.0",
+        # matplotlib 3.6's pyplot imports IPython's backend2gui, which IPython 9 removed: a Jupyter of
+        # matplotlib 3.6's time has IPython 8
+        "ipython<9",
     ],
 }
 TOOLS = ["pytest", "pyyaml", "nbformat", "nbclient", "ipykernel", "ipython"]
@@ -86,7 +90,7 @@ def build(name: str, packages: list[str]) -> Path:
     shutil.rmtree(venv, ignore_errors=True)
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    named = {p.split("==")[0].lower() for p in packages}
+    named = {re.split(r"[=<>!~]", p)[0].lower() for p in packages}
     tools = [t for t in TOOLS if t.lower() not in named]
     pip = [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
     # a current pip, as Colab has: the one venv brings (23.2 with Python 3.11.7) refuses the setup cell's

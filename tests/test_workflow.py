@@ -170,6 +170,6 @@ def test_versions_workflow_runs_both_sets_weekly_and_on_demand(workflows):
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     bounds = dict(d.split(">=") for d in project["dependencies"] + project["optional-dependencies"]["lab"])
-    floor = dict(p.split("==") for p in version_env.SETS["floor"])
+    floor = dict(p.split("==") for p in version_env.SETS["floor"] if "==" in p)  # not the tools' caps
     assert {k: v.removesuffix(".0") for k, v in floor.items()} == bounds, (floor, bounds)
     assert bounds["torch"] == "2.6", "torch>=2.6: CVE-2025-32434"
