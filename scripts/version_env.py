@@ -52,7 +52,7 @@ SETS = {
         "torch==2.6.0",
         "torchvision==0.21.0",
         "numpy==1.24.0",
-        "pandas==1.5.0",
+        "pandas==2.1.0",
         "matplotlib==3.6.0",
         "scikit-learn==1.2.0",
         # matplotlib 3.6's pyplot imports IPython's backend2gui, which IPython 9 removed: a Jupyter of
