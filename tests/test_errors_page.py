@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy
 import pytest
 import torch
+from node_page import page_says
 
 import labfns
 from labfns import data, files
@@ -405,35 +406,12 @@ def weights_js_one_label_for_three_digits(tmp_path, monkeypatch):
     labfns.load_weights_js("net.js")
 
 
-NODE_PAGE = """
-const fs = require("fs");
-const root = {textContent: "", classList: {add() {}}, setAttribute() {}, appendChild() {}};
-global.window = {MNIST_NET: JSON.parse(fs.readFileSync(process.argv[2], "utf8"))};
-global.document = {readyState: "complete", getElementById: () => root};
-try { eval(fs.readFileSync(process.argv[3], "utf8")); } catch (e) { root.textContent ||= "built: " + e.name; }
-console.log(root.textContent);
-"""
-
-
 def page_with_weights_js_cut_in_half(tmp_path, monkeypatch):
     """The page's own loader, draw_digit.js, run in Node with a stand-in document (what it writes into the
     page's box is printed)."""
     import json
-    import shutil
 
-    if shutil.which("node") is None:
-        pytest.skip("Node.js is not installed")
-    spec = _exported_then(_fc2_cut_in_half)
-    Path("spec.json").write_text(json.dumps(spec))
-    Path("page.js").write_text(NODE_PAGE)
-    script = PAGE_JS
-    run = subprocess.run(
-        ["node", "page.js", "spec.json", str(script)], capture_output=True, text=True, timeout=60
-    )
-    print(run.stdout)
-
-
-PAGE_JS = Path(__file__).resolve().parent.parent / "_extra" / "draw_digit" / "draw_digit.js"
+    print(page_says(json.dumps(_exported_then(_fc2_cut_in_half)), Path.cwd()))
 
 
 def install_through_a_link_out_of_the_data_folder(tmp_path, monkeypatch):

@@ -6,6 +6,7 @@ import json
 import numpy as np
 import pytest
 import torch
+from node_page import page_says
 
 import labfns
 from labfns.export import PREFIX
@@ -193,42 +194,22 @@ def test_principle_2_load_weights_js_refuses_a_damaged_file(small, tiny, tmp_pat
         labfns.load_weights_js(path)
 
 
-PAGE = """
-const fs = require("fs");
-const root = {textContent: "", classList: {add() {}}, setAttribute() {}, appendChild() {}};
-global.window = {MNIST_NET: JSON.parse(fs.readFileSync(process.argv[2], "utf8"))};
-global.document = {readyState: "complete", getElementById: () => root};
-try { eval(fs.readFileSync(process.argv[3], "utf8")); } catch (e) { root.textContent ||= "built: " + e.name; }
-console.log(root.textContent);
-"""
-
-
 @pytest.mark.parametrize(
     "damage", ["fc2's weights cut in half", "fc3's intercepts cut in half", "pixels cut short"]
 )
 def test_principle_2_the_page_refuses_a_damaged_file_with_a_message(small, tiny, tmp_path, damage):
     """The page's own loader (draw_digit.js), run in Node with a stand-in document: a damaged file shows a
     message naming the problem instead of answering; an intact one goes on to build the page."""
-    import shutil
-    import subprocess
-    from pathlib import Path
-
-    if shutil.which("node") is None:
-        pytest.skip("Node.js is not installed")
-    script = Path(__file__).resolve().parent.parent / "_extra" / "draw_digit" / "draw_digit.js"
-    (tmp_path / "page.js").write_text(PAGE)
     path = tmp_path / "w.js"
     labfns.export_weights_js(small, path, digits=tiny[0][:3], labels=tiny[1][:3])
 
-    def page_says():
+    def says():
         text = path.read_text()
-        (tmp_path / "spec.json").write_text(text[text.index(PREFIX) + len(PREFIX) :].rstrip().rstrip(";"))
-        run = [shutil.which("node"), str(tmp_path / "page.js"), str(tmp_path / "spec.json"), str(script)]
-        return subprocess.run(run, capture_output=True, text=True, timeout=60, check=True).stdout
+        return page_says(text[text.index(PREFIX) + len(PREFIX) :].rstrip().rstrip(";"), tmp_path)
 
-    assert "damaged" not in page_says()
+    assert "damaged" not in says()
     _damage(path, DAMAGES[damage][0])
-    said = page_says()
+    said = says()
     assert said.startswith("The network's weights (draw_digit/mnist_net.js) are damaged: ")
     assert {
         "fc2's weights cut in half": "fc2's weights hold 12 numbers, not 24 (4×6)",
