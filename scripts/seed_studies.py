@@ -1,95 +1,169 @@
-"""The measurements over many seeds that the chapters quote but cannot repeat on every run (minutes each).
+"""Train every run of the book's seed studies and store them in labfns/seed_studies.json (`make seeds`).
 
-    python scripts/seed_studies.py dead      # chapter 2: dead first-layer units after one epoch, seeds 0-9
-    python scripts/seed_studies.py wide      # chapter 3: one wide layer against two, seeds 0-4, 10 epochs
-    python scripts/seed_studies.py dips      # chapter 8: the validation accuracy's largest fall, seeds 0-4
-    python scripts/seed_studies.py page      # chapter 15: the drawing page's network, seeds 0-4
+    python scripts/seed_studies.py [--jobs 2] [--threads 1] [--fresh]
 
-Each prints one JSON line per run. The chapters' check cells state the ranges these gave on the book's
-machine (2 cores, torch 2.14.1) in comments beside their bands, and the prose says where a number comes from
-here rather than from the chapter's own run. ``--threads 1`` repeats the studies that were run on one
-thread (chapters 2 and 3): the thread count changes the last digits of training, so a run with another
-count gives close, not identical, numbers.
+What is trained is labfns.studies.PLAN (about 240 networks; on the book's 2-core machine, two jobs of one
+thread each, about 40 minutes). Each finished run is appended at once to labfns/seed_studies.partial.jsonl,
+so that an interrupted run (Ctrl-C, a closed terminal) loses at most the networks in training: run the
+command again and it goes on where it stopped, as long as the code that decides the runs is unchanged
+(labfns.studies.code_hash; --fresh starts over). When every run is done, the file is written in one step
+(a temporary file put in place), with its provenance: the code hash, the labfns, torch, NumPy and
+scikit-learn versions, the CPU, the jobs and threads, the date and the seconds it took; the partial file
+is then removed.
+
+Each run depends only on its study, setting and seed, and on the number of torch threads (which changes the
+order of floating-point sums, and so the last digits): two jobs of one thread each make the same runs as one
+job of one thread.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import platform
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
 
-import torch
-from torch import nn
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-import labfns
-from labfns.book import lab_network
-from labfns.export import PAGE_NETWORK
+from labfns import studies  # noqa: E402
+from labfns.files import write_atomically  # noqa: E402
 
-
-def dead(train_x, train_y, test_x, test_y):
-    for lr in (0.01, 0.001):
-        for seed in range(10):
-            model, history = lab_network(train_x, train_y, epochs=1, lr=lr, seed=seed)
-            with torch.no_grad():
-                a1 = torch.relu(model.fc1(train_x.flatten(1)))
-            dead1 = int((a1.max(dim=0).values == 0).sum())
-            yield {"lr": lr, "seed": seed, "dead_first_layer_units": dead1}
+PARTIAL = studies.STUDY_FILE.with_name("seed_studies.partial.jsonl")
 
 
-def wide(train_x, train_y, test_x, test_y):
-    """Chapter 3's compare(seed, lr, epochs=10): the test accuracy after every epoch, for both networks."""
-    p, width = 784, (235_146 - 10) // (784 + 11)  # one hidden layer within the slides' budget
-    for lr in (0.01, 0.001):
-        for seed in range(5):
-            for name in ("one layer", "two layers"):
-                labfns.set_seed(seed)
-                if name == "one layer":
-                    net = nn.Sequential(
-                        nn.Flatten(),
-                        nn.Linear(p, width),
-                        nn.ReLU(),
-                        labfns.Dropout(0.4),
-                        nn.Linear(width, 10),
-                    )
-                else:
-                    net = labfns.MNISTNet()
-                accs = []
-
-                def score(epoch, model, accs=accs):
-                    accs.append(labfns.evaluate(model, test_x, test_y)["acc"])
-
-                labfns.fit(
-                    net, train_x, train_y, epochs=10, lr=lr, seed=seed, verbose=False, on_epoch_end=score
-                )
-                yield {"lr": lr, "seed": seed, "network": name, "test_acc_by_epoch": accs}
+def key(spec: dict) -> str:
+    return json.dumps({k: spec[k] for k in sorted(spec)}, separators=(",", ":"))
 
 
-def dips(train_x, train_y, test_x, test_y):
-    for seed in range(5):
-        _, history = lab_network(train_x, train_y, seed=seed)
-        valid = history["valid_acc"]
-        falls = [valid[e - 1] - valid[e] for e in range(1, len(valid))]
-        yield {"seed": seed, "largest_fall": max(falls), "valid_acc": valid}
+def _init(threads: int) -> None:
+    import torch
+
+    torch.set_num_threads(threads)
 
 
-def page(train_x, train_y, test_x, test_y):
-    for seed in range(5):
-        model, _ = lab_network(train_x, train_y, **{**PAGE_NETWORK, "seed": seed})
-        yield {"seed": seed, **PAGE_NETWORK, "test_acc": labfns.evaluate(model, test_x, test_y)["acc"]}
+_DATA = {}
 
 
-STUDIES = {"dead": dead, "wide": wide, "dips": dips, "page": page}
+def _one(spec: dict) -> tuple[dict, float]:
+    start = time.perf_counter()
+    name = "fashion" if spec["study"] == "fashion" else "mnist"
+    if name not in _DATA:
+        _DATA[name] = studies.load_data(spec["study"])
+    return studies.run(spec, _DATA[name]), time.perf_counter() - start
+
+
+def cpu_name() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def summary(row: dict) -> str:
+    what = ", ".join(f"{k} {row[k]}" for k in row if k in ("lr", "model", "lam", "network"))
+    return f"{row['study']} ({what}) seed {row['seed']}: test error {100 * row['test_error']:.2f} %"
+
+
+def write(rows: list[dict], provenance: dict) -> None:
+    order = {key(spec): i for i, spec in enumerate(studies.plan())}
+    rows = sorted(rows, key=lambda r: order[key({k: r[k] for k in r if k in _spec_keys(r)})])
+    text = '{"provenance": ' + json.dumps(provenance, indent=1) + ',\n"runs": [\n'
+    text += ",\n".join(json.dumps(r, separators=(",", ":")) for r in rows) + "\n]}\n"
+    with write_atomically(studies.STUDY_FILE, "the seed studies") as f:
+        f.write(text.encode())
+
+
+def _spec_keys(row: dict) -> set:
+    return {"study", "seed", "lr", "model", "lam", "network"} & set(row)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("study", choices=STUDIES)
-    parser.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="runs trained at once")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads of each job (default 1)")
+    parser.add_argument("--fresh", action="store_true", help="ignore the runs of an interrupted make seeds")
     args = parser.parse_args()
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    data = (*labfns.load_mnist("train"), *labfns.load_mnist("test"))
-    for row in STUDIES[args.study](*data):
-        print(json.dumps(row), flush=True)
+    if args.jobs < 1 or args.threads < 1:
+        parser.error("--jobs and --threads must be at least 1")
+
+    code = studies.code_hash()
+    todo = studies.plan()
+    done = []
+    if PARTIAL.exists() and not args.fresh:
+        lines = PARTIAL.read_text().splitlines()
+        head = json.loads(lines[0]) if lines else {}
+        if head.get("code_hash") == code and head.get("threads") == args.threads:
+            done = [json.loads(line) for line in lines[1:] if line.strip()]
+            print(f"going on from {PARTIAL.name}: {len(done)} of {len(todo)} runs already done")
+        else:
+            print(f"{PARTIAL.name} was made by other code or another thread count: starting over")
+            PARTIAL.unlink()
+    if not PARTIAL.exists():
+        PARTIAL.write_text(json.dumps({"code_hash": code, "threads": args.threads}) + "\n")
+    finished = {key({k: r[k] for k in _spec_keys(r)}) for r in done}
+    todo = [s for s in todo if key(s) not in finished]
+
+    start = time.time()
+    print(
+        f"{len(todo)} runs to train, {args.jobs} at a time with {args.threads} torch thread(s) each",
+        flush=True,
+    )
+    if args.jobs == 1:
+        _init(args.threads)
+        results = map(_one, todo)
+    else:
+        import multiprocessing as mp
+
+        pool = mp.get_context("spawn").Pool(args.jobs, initializer=_init, initargs=(args.threads,))
+        results = pool.imap_unordered(_one, todo)
+    n_total = len(done) + len(todo)
+    for row, seconds in results:
+        done.append(row)
+        with PARTIAL.open("a") as f:
+            f.write(json.dumps(row, separators=(",", ":")) + "\n")
+        elapsed = time.time() - start
+        n_new = len(done) - (n_total - len(todo))
+        left = elapsed / n_new * (n_total - len(done))
+        print(
+            f"[{len(done):3d}/{n_total}] {summary(row)} ({seconds:.0f} s); about {left / 60:.0f} min to go",
+            flush=True,
+        )
+
+    import numpy
+    import sklearn
+    import torch
+
+    import labfns
+
+    provenance = {
+        "command": "make seeds (python scripts/seed_studies.py"
+        + (f" --jobs {args.jobs}" if args.jobs != 2 else "")
+        + (f" --threads {args.threads}" if args.threads != 1 else "")
+        + ")",
+        "code_hash": code,
+        "labfns": labfns.__version__,
+        "torch": torch.__version__,
+        "numpy": numpy.__version__,
+        "scikit-learn": sklearn.__version__,
+        "python": platform.python_version(),
+        "cpu": cpu_name(),
+        "jobs": args.jobs,
+        "threads_per_job": args.threads,
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
+        "minutes_this_session": round((time.time() - start) / 60, 1),
+        "runs": len(done),
+    }
+    write(done, provenance)
+    PARTIAL.unlink()
+    print(f"wrote {studies.STUDY_FILE.relative_to(ROOT)}: {len(done)} runs")
 
 
 if __name__ == "__main__":
