@@ -10,7 +10,9 @@
 #                  path: other CPU kernels, one thread (scripts/second_numeric_path.py)
 #   make execute   re-execute every notebook in place (after changing labfns or a chapter), then rewrite
 #                  their reader copies in notebooks/ (scripts/reader_copies.py: what Colab opens)
-#   make bench     the speed benchmarks (README, Performance)
+#   make bench     the speed benchmarks (README, Performance): each chapter's seconds, the whole book's
+#   make seeds     train the seed studies again (186 networks, ~40 min on 2 cores) and rewrite
+#                  labfns/seed_studies.json (scripts/seed_studies.py; an interrupted run goes on where it stopped)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -18,7 +20,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 DATA   := data/MNIST/raw/train-images-idx3-ubyte
 
-.PHONY: book test execute bench data clean
+.PHONY: book test execute bench seeds data clean
 
 $(STAMP): requirements.txt pyproject.toml scripts/setup_system.sh
 	bash scripts/setup_system.sh
@@ -46,6 +48,9 @@ execute: $(STAMP) data
 
 bench: $(STAMP) data
 	$(PY) benchmarks/bench_cpu.py --notebooks --build
+
+seeds: $(STAMP) data
+	$(PY) scripts/seed_studies.py
 
 clean:
 	rm -rf _build

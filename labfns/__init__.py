@@ -2,7 +2,8 @@
 
 One module per idea: ``data`` (loading MNIST), ``model`` (the slides' network), ``train`` (the loop that
 fits it, evaluation, prediction), ``plots`` (pictures), ``maths`` (the slides' equations by hand),
-``export`` (the network for the browser), ``book`` (helpers for the chapters' prose and checks); and the
+``export`` (the network for the browser), ``book`` (helpers for the chapters' prose and checks),
+``studies`` (what the seed studies train) and ``typical`` (a reader's run among the stored ones); and the
 plumbing under them: ``checks`` (every argument check), ``files`` (writing files safely) and ``cuda_graph``
 (the GPU's fast path). What a reader calls is listed in ``__all__``; the plumbing stays in its module
 (``labfns.data.install_idx_files``, ``labfns.data.data_root``, ...).
@@ -49,6 +50,7 @@ from .train import (
     train_epoch,
     train_step,
 )
+from .typical import band, plot_where, where
 
 __version__ = "0.2.0"  # the one place the version is written: pyproject.toml reads it from here
 
@@ -89,4 +91,7 @@ __all__ = [
     "summary",
     "train_epoch",
     "train_step",
+    "band",
+    "plot_where",
+    "where",
 ]

@@ -2,8 +2,8 @@
 
     python scripts/seed_studies.py [--jobs 2] [--threads 1] [--fresh]
 
-What is trained is labfns.studies.PLAN (about 240 networks; on the book's 2-core machine, two jobs of one
-thread each, about 40 minutes). Each finished run is appended at once to labfns/seed_studies.partial.jsonl,
+What is trained is labfns.studies.PLAN (186 networks; on the book's 2-core machine, two jobs of one thread
+each, about 40 minutes). Each finished run is appended at once to labfns/seed_studies.partial.jsonl,
 so that an interrupted run (Ctrl-C, a closed terminal) loses at most the networks in training: run the
 command again and it goes on where it stopped, as long as the code that decides the runs is unchanged
 (labfns.studies.code_hash; --fresh starts over). When every run is done, the file is written in one step
