@@ -98,6 +98,24 @@ def main():
         f"ratio (1)/(3), labfns.fit / FLOP bound:  median {statistics.median(to_bound):.2f}x "
         f"(rounds: {to_bound[0]:.2f}-{to_bound[-1]:.2f}x)"
     )
+    if args.notebooks:
+        print(budget(rows))
+
+
+CHAPTER_BUDGET, BOOK_BUDGET = 60, 300  # seconds on the book's 2-core machine (README, Performance)
+
+
+def budget(rows) -> str:
+    """The budgets as verdicts: every chapter within CHAPTER_BUDGET seconds, the book within BOOK_BUDGET."""
+    over = [f"{name} {seconds:.0f} s" for name, seconds in rows if seconds > CHAPTER_BUDGET]
+    total = sum(s for _, s in rows)
+    lines = [
+        f"budget: every chapter within {CHAPTER_BUDGET} s: "
+        + ("yes ✓" if not over else f"NO, over: {', '.join(over)}"),
+        f"budget: the whole book within {BOOK_BUDGET} s: "
+        + (f"yes ✓ ({total:.0f} s)" if total <= BOOK_BUDGET else f"NO ({total:.0f} s)"),
+    ]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":
