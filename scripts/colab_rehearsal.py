@@ -100,6 +100,7 @@ def main(argv: list[str]) -> int:
         )
         env = {k: v for k, v in os.environ.items() if k != "LABFNS_DATA"}
         env["PYTHONPATH"] = str(site)
+        env["LABFNS_STRICT"] = "1"  # a rehearsal is a test: a check outside its band stops the notebook
         os.environ.clear()
         os.environ.update(env)  # the kernel inherits this environment
         check = nbformat.v4.new_code_cell(

@@ -39,6 +39,24 @@ def test_check_within_prints_a_stable_verdict_or_raises(capsys):
         check_within("x", "0.9", 0, 1)
 
 
+def test_check_within_in_a_readers_run_says_where_the_value_is_and_goes_on(capsys, monkeypatch):
+    from labfns.book import check_within, strict
+
+    monkeypatch.delenv("LABFNS_STRICT")
+    assert not strict()
+    check_within("test accuracy", 0.85, 0.9, 0.975)  # no exception: the notebook goes on
+    out = capsys.readouterr().out
+    assert out.startswith("⚠ test accuracy = 0.85 is outside [0.9, 0.975]") and "goes on" in out
+    check_within("test accuracy", 0.95, 0.9, 0.975)
+    assert capsys.readouterr().out == "test accuracy is within [0.9, 0.975] ✓\n"
+    with pytest.raises(ValueError, match="the band .* is empty"):  # a wrong call still stops
+        check_within("x", 1, 2, 1)
+    monkeypatch.setenv("LABFNS_STRICT", "0")
+    assert not strict()
+    monkeypatch.setenv("LABFNS_STRICT", "1")
+    assert strict()
+
+
 def test_close_figure_closes_and_returns_the_figure():
     import matplotlib.pyplot as plt
 

@@ -154,3 +154,36 @@ def test_the_checks_catch_what_they_should():
         assert not MACHINE_PATH.search(fine), fine
     assert MEMORY_ADDRESS.search("<Figure at 0x7f3a2c1b9d90>")
     assert not MEMORY_ADDRESS.search("header 0x0803, byte 0xff")
+
+
+# The lab's chapters (README, "What is typical"): every cell that trains a network with fit or lab_network
+# is followed, in it or in one of the next few code cells, by labfns.where, which tells a reader whether their
+# run, which differs from the book's, is typical.
+LAB_CHAPTERS = ["08_fit.ipynb", "09_evaluate.ipynb", "10_table_10_1.ipynb"]
+TRAINS = re.compile(r"\blabfns\.fit\(|\blab_network\(")
+
+
+def training_cells_not_placed(nb, within: int = 4) -> list[int]:
+    cells = code_cells(nb)
+    missing = []
+    for k, (i, cell) in enumerate(cells):
+        if TRAINS.search("".join(cell["source"])):
+            after = "".join("".join(c["source"]) for _, c in cells[k : k + 1 + within])
+            if "labfns.where(" not in after:
+                missing.append(i)
+    return missing
+
+
+@pytest.mark.parametrize("name", LAB_CHAPTERS)
+def test_the_lab_chapters_place_every_run_they_train(name):
+    missing = training_cells_not_placed(load(ROOT / "book" / name))
+    assert not missing, f"{name}: cells {missing} train a network and no labfns.where follows them"
+
+
+def test_the_placement_rule_sees_what_it_should():
+    def nb(*sources):
+        return {"cells": [{"cell_type": "code", "source": s, "metadata": {}} for s in sources]}
+
+    assert training_cells_not_placed(nb("h = labfns.fit(m, x, y)", "labfns.where(h, 'lab')")) == []
+    assert training_cells_not_placed(nb("m, h = labfns.lab_network(x, y)", "print(1)")) == [0]
+    assert training_cells_not_placed(nb("h = labfns.fit(m, x, y)", *["pass"] * 5, "labfns.where(h)")) == [0]
