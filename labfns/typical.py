@@ -20,6 +20,7 @@ import functools
 import json
 import math
 import numbers
+import statistics
 
 from .studies import STUDY_FILE
 
@@ -237,13 +238,28 @@ def _label(study, setting) -> str:
     return names.get(study, study) + (f" ({extra})" if extra else "")
 
 
+# The images a share is measured on: its sampling noise is a floor under the spread a new run can show.
+SAMPLE_SIZE = {"test_error": 10_000, "test_acc": 10_000, "valid_acc": 12_000, "train_acc": 48_000}
+
+
 def band(study: str, metric: str, *, epoch: int | None = None, widen: float = 0.5, **setting) -> tuple:
     """The band a chapter's check allows a new run of ``study``/``setting``: the stored runs' range of
-    ``metric`` widened by ``widen`` times its width on each side, rounded outwards to three significant
-    digits. Returns ``(low, high)``, the same on every machine (it is read from the stored file)."""
+    ``metric``, widened on each side by ``widen`` times its width or by three standard deviations, whichever
+    is more, rounded outwards to three significant digits. The standard deviation is the stored runs', but
+    for a share of images (an error or accuracy) at least the binomial one of that share, sqrt(e(1 - e)/n):
+    a few runs that happen to agree closely must not make a band narrower than the images allow.
+
+    A run on another machine or thread count is, in effect, another draw (its floating-point sums differ in
+    their last digits, and training amplifies them). Returns ``(low, high)``, the same on every machine, as it
+    is read from the stored file."""
     vals, _ = _values(_select(study, setting), metric, epoch)
-    lo, hi = min(v for _, v in vals), max(v for _, v in vals)
-    pad = widen * (hi - lo)
+    xs = [v for _, v in vals]
+    lo, hi = min(xs), max(xs)
+    sd = statistics.stdev(xs) if len(xs) > 1 else 0.0
+    if metric in SAMPLE_SIZE:
+        share = statistics.fmean(xs)
+        sd = max(sd, math.sqrt(share * (1 - share) / SAMPLE_SIZE[metric]))
+    pad = max(widen * (hi - lo), 3 * sd)
     return _round(lo - pad, math.floor), _round(hi + pad, math.ceil)
 
 

@@ -87,8 +87,16 @@ def test_where_refuses_what_it_cannot_place(stored):
 
 
 def test_band_is_the_range_widened_and_rounded_outwards(stored):
-    assert labfns.band("lab", "test_error", lr=0.01) == (0.03, 0.07)
-    assert labfns.band("lab", "test_error", widen=0, lr=0.01) == (0.04, 0.06)
+    # sd of 0.040, 0.050, 0.060, 0.045 is 0.00854: three of them (0.0256) exceed half the range (0.01)
+    assert labfns.band("lab", "test_error", lr=0.01) == (0.0143, 0.0857)
+    assert labfns.band("lab", "test_error", widen=2, lr=0.01) == (0.0, 0.1)  # 2 × range = 0.04 > 0.0256
+
+
+def test_band_is_never_narrower_than_the_images_allow(monkeypatch):
+    runs = [{"study": "page", "seed": s, "test_error": e} for s, e in enumerate([0.0181, 0.0182, 0.0181])]
+    monkeypatch.setattr(typical, "_stored", lambda: {"provenance": {}, "runs": runs})
+    low, high = labfns.band("page", "test_error")  # binomial sd of 1.8 % on 10,000 images: 0.00133
+    assert low < 0.0181 - 3 * 0.0013 and high > 0.0182 + 3 * 0.0013 and high < 0.0230
     low, high = typical._round(0.012345, typical.math.floor), typical._round(0.012345, typical.math.ceil)
     assert (low, high) == (0.0123, 0.0124)
 
