@@ -163,7 +163,7 @@ class Placement:
         lines = [
             f"Your {self.what}{at}, {self._fmt(self.value)}, is above {self.below} of the book's {self.n} runs of "
             f"{self.label} (seeds {seeds[0]}-{seeds[-1]}: {self._fmt(self.low)} to {self._fmt(self.high)}, "
-            f"median {self._fmt(self.median)}); the book's seed 0 gave {self._fmt(self.book)}."
+            f"median {self._fmt(self.median)}; seed 0: {self._fmt(self.book)})."
             if self.book is not None
             else f"Your {self.what}{at}, {self._fmt(self.value)}, is above {self.below} of the book's {self.n} "
             f"runs of {self.label} ({self._fmt(self.low)} to {self._fmt(self.high)}).",
@@ -235,7 +235,7 @@ def _label(study, setting) -> str:
         "page": "the drawing page's network",
     }
     extra = ", ".join(f"{'λ' if k == 'lam' else k} {v}" for k, v in setting.items())
-    return names.get(study, study) + (f" ({extra})" if extra else "")
+    return names.get(study, study) + (f" with {extra}" if extra else "")
 
 
 # The images a share is measured on: its sampling noise is a floor under the spread a new run can show.

@@ -46,8 +46,8 @@ def test_the_code_hash_ignores_comments_docstrings_and_layout_but_not_code():
 
 
 # One run of each study, trained again here with the torch threads of this machine: a run of another
-# machine or thread count is another draw, so it must land within the stored runs' range, widened by half
-# its width on each side (labfns.band); LDA has no randomness and must give the stored error.
+# machine or thread count is another draw, so it must land within the stored runs' range, widened as
+# the chapters' bands are (labfns.band); LDA has no randomness and must give the stored error.
 SAMPLE = [
     {"study": "lab", "lr": 0.01, "seed": 19},
     {"study": "lab", "lr": 0.001, "seed": 19},

@@ -35,7 +35,12 @@ def test_where_counts_the_runs_below_and_names_the_book_run(stored):
     assert (p.n, p.below, p.percentile, p.book, p.typical) == (4, 2, 50.0, 0.040, True)
     assert (p.low, p.high, p.median) == (0.040, 0.060, 0.0475)
     text = repr(p)
-    assert "4.80 %" in text and "above 2 of the book's 4 runs" in text and "seed 0 gave 4.00 %" in text
+    assert (
+        "4.80 %" in text
+        and "above 2 of the book's 4 runs" in text
+        and "seed 0: 4.00 %" in text
+        and "network with lr 0.01 (seeds" in text
+    )
     assert "typical" in text and "unusual" not in text
 
 
