@@ -251,7 +251,8 @@ def band(study: str, metric: str, *, epoch: int | None = None, widen: float = 0.
 
     A run on another machine or thread count is, in effect, another draw (its floating-point sums differ in
     their last digits, and training amplifies them). Returns ``(low, high)``, the same on every machine, as it
-    is read from the stored file."""
+    is read from the stored file. It is clipped to what the metric can be: at least 0, and at most 1 for a
+    share."""
     vals, _ = _values(_select(study, setting), metric, epoch)
     xs = [v for _, v in vals]
     lo, hi = min(xs), max(xs)
@@ -260,7 +261,10 @@ def band(study: str, metric: str, *, epoch: int | None = None, widen: float = 0.
         share = statistics.fmean(xs)
         sd = max(sd, math.sqrt(share * (1 - share) / SAMPLE_SIZE[metric]))
     pad = max(widen * (hi - lo), 3 * sd)
-    return _round(lo - pad, math.floor), _round(hi + pad, math.ceil)
+    low, high = max(0.0, _round(lo - pad, math.floor)), _round(hi + pad, math.ceil)
+    if metric in SAMPLE_SIZE:  # a share of images lies in [0, 1]; every metric here is at least 0
+        high = min(1.0, high)
+    return low, high
 
 
 def _round(x: float, direction) -> float:

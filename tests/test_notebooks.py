@@ -160,14 +160,14 @@ def test_the_checks_catch_what_they_should():
 # is followed, in it or in one of the next few code cells, by labfns.where, which tells a reader whether their
 # run, which differs from the book's, is typical.
 LAB_CHAPTERS = ["08_fit.ipynb", "09_evaluate.ipynb", "10_table_10_1.ipynb"]
-TRAINS = re.compile(r"\blabfns\.fit\(|\blab_network\(")
+LAB_TRAINS = re.compile(r"\blabfns\.fit\(|\blab_network\(")
 
 
 def training_cells_not_placed(nb, within: int = 4) -> list[int]:
     cells = code_cells(nb)
     missing = []
     for k, (i, cell) in enumerate(cells):
-        if TRAINS.search("".join(cell["source"])):
+        if LAB_TRAINS.search("".join(cell["source"])):
             after = "".join("".join(c["source"]) for _, c in cells[k : k + 1 + within])
             if "labfns.where(" not in after:
                 missing.append(i)

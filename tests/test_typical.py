@@ -95,6 +95,7 @@ def test_band_is_the_range_widened_and_rounded_outwards(stored):
     # sd of 0.040, 0.050, 0.060, 0.045 is 0.00854: three of them (0.0256) exceed half the range (0.01)
     assert labfns.band("lab", "test_error", lr=0.01) == (0.0143, 0.0857)
     assert labfns.band("lab", "test_error", widen=2, lr=0.01) == (0.0, 0.1)  # 2 × range = 0.04 > 0.0256
+    assert labfns.band("lab", "test_error", widen=3, lr=0.01) == (0.0, 0.12)  # clipped at 0
 
 
 def test_band_is_never_narrower_than_the_images_allow(monkeypatch):
