@@ -141,11 +141,7 @@ class Placement:
         ties = sum(v == value for v in vals)
         self.percentile = 100 * (self.below + 0.5 * ties) / self.n
         self.low, self.high = min(vals), max(vals)
-        self.median = (
-            sorted(vals)[self.n // 2]
-            if self.n % 2
-            else sum(sorted(vals)[self.n // 2 - 1 : self.n // 2 + 1]) / 2
-        )
+        self.median = statistics.median(vals)
         self.book = self.values.get(0)
         self.typical = self.low <= value <= self.high
         self.history = history  # per-epoch Placements, for a History
