@@ -1,15 +1,11 @@
 """Shared fixtures: small synthetic digits, so the unit tests run in seconds without MNIST."""
 
-import os
-
 import matplotlib
 import pytest
 import torch
 
 matplotlib.use("Agg")
-# The book's own runs: a check outside its band stops the notebook (labfns.book.check_within). Set here, so
-# that the kernels nbval starts inherit it.
-os.environ["LABFNS_STRICT"] = "1"
+# LABFNS_STRICT=1 and nbval's kernel retry: ../conftest.py (every pytest run, not only those of tests/).
 
 
 @pytest.fixture

@@ -187,3 +187,34 @@ def test_the_placement_rule_sees_what_it_should():
     assert training_cells_not_placed(nb("h = labfns.fit(m, x, y)", "labfns.where(h, 'lab')")) == []
     assert training_cells_not_placed(nb("m, h = labfns.lab_network(x, y)", "print(1)")) == [0]
     assert training_cells_not_placed(nb("h = labfns.fit(m, x, y)", *["pass"] * 5, "labfns.where(h)")) == [0]
+
+
+def test_a_kernel_that_dies_starting_is_started_again():
+    """conftest.py: nbval's kernel start is retried (a port race between two kernels), but not for ever."""
+    import os
+
+    import nbval.kernel
+
+    start_new_kernel_with_retry = nbval.kernel.start_new_kernel  # patched by ../conftest.py
+    assert start_new_kernel_with_retry.__name__ == "start_new_kernel_with_retry"
+    KERNEL_START_TRIES = start_new_kernel_with_retry.__globals__["KERNEL_START_TRIES"]
+    assert os.environ["LABFNS_STRICT"] == "1"
+    calls = []
+
+    def dies_twice(*args, **kwargs):
+        calls.append(args)
+        if len(calls) < 3:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return "km", "kc"
+
+    assert start_new_kernel_with_retry("python", _start=dies_twice) == ("km", "kc")
+    assert len(calls) == 3
+
+    def always_dies(*args, **kwargs):
+        calls.append(args)
+        raise RuntimeError("Kernel died before replying to kernel_info")
+
+    calls.clear()
+    with pytest.raises(RuntimeError, match="Kernel died"):
+        start_new_kernel_with_retry("python", _start=always_dies)
+    assert len(calls) == KERNEL_START_TRIES
