@@ -1,10 +1,10 @@
-"""What every pytest run of the book needs, whichever paths it is given (``pytest book/08_fit.ipynb`` too).
+"""What every pytest run of the book needs, whichever paths it is given (``pytest book/05_fit.ipynb`` too).
 
 - ``LABFNS_STRICT=1``: the book's own runs — a check outside its band stops the notebook
   (labfns.book.check_within). Set here, so that the kernels nbval starts inherit it.
 - A notebook's kernel that dies while starting is started again (twice at most). Two kernels starting at once
   (pytest-xdist, two notebooks at a time) can race for the same TCP port, and the loser dies before it
-  answers; nbval would then report every cell of that notebook as an error (CI saw this once, on chapter 5
+  answers; nbval would then report every cell of that notebook as an error (CI saw this once, on chapter 8
   of the second numeric path). A kernel that dies three times is still an error.
 """
 

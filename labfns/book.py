@@ -89,7 +89,7 @@ def close_figure(fig):
 
 
 def lab_network(images, labels, *, epochs: int = 10, lr=None, seed: int = 0, **fit_options):
-    """The slides' network trained with the lab's settings (chapter 8): ``set_seed(seed)``, ``MNISTNet()``,
+    """The slides' network trained with the lab's settings (chapter 5): ``set_seed(seed)``, ``MNISTNet()``,
     then ``fit(model, images, labels, epochs=epochs, lr=lr, seed=seed, verbose=False, **fit_options)``.
 
     Returns ``(model, history)``, the model in evaluation mode (dropout off). With the defaults it is the

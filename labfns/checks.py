@@ -671,7 +671,7 @@ def model_outputs(model: nn.Module, images: torch.Tensor) -> int:
         raise TypeError(
             f"model returns several outputs ({', '.join(map(str, out))}); fit, evaluate and predict score "
             "a network with one output. Train several heads with labfns.train_epoch and a loss function of "
-            "your own (chapter 14)"
+            "your own (chapter 15)"
         )
     if not isinstance(out, torch.Tensor) or out.ndim != 2 or len(out) != len(x):
         shape = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__

@@ -1,4 +1,4 @@
-"""The training step as a CUDA graph: the GPU fast path of ``fit`` (chapter 8).
+"""The training step as a CUDA graph: the GPU fast path of ``fit`` (chapter 5).
 
 On a GPU the slides' network is tiny: one step of batch 256 is a few dozen small kernels, and launching them
 one by one from Python costs more than running them. A CUDA graph records the whole step once — forward,

@@ -289,7 +289,7 @@ def load_mnist(split: str = "train", root: str | os.PathLike | None = None):
     return _load("MNIST", split, data_root(root), MNIST_FILES)
 
 
-# Fashion-MNIST (chapter 12): Zalando's 28×28 grey images of clothing, in the same IDX format and with the
+# Fashion-MNIST (chapter 14): Zalando's 28×28 grey images of clothing, in the same IDX format and with the
 # same file names as MNIST. name -> (size in bytes, MD5 of the DECOMPRESSED file). torchvision's
 # FashionMNIST.resources (and the dataset's README) give MD5s of the .gz files only, which torchvision
 # checks when it downloads; Debian's dataset-fashion-mnist package recompressed those .gz files, so their
@@ -318,7 +318,7 @@ FASHION_CLASSES = (
 
 
 def load_fashion_mnist(split: str = "train", root: str | os.PathLike | None = None):
-    """Load Fashion-MNIST as in-memory tensors (chapter 12), exactly as :func:`load_mnist` loads MNIST.
+    """Load Fashion-MNIST as in-memory tensors (chapter 14), exactly as :func:`load_mnist` loads MNIST.
 
     Returns ``(images, labels)``: float32 N×28×28 in [0, 1] and int64 labels 0–9 (names in
     :data:`FASHION_CLASSES`); N = 60,000 for ``split="train"`` and 10,000 for ``split="test"``. The files

@@ -1,4 +1,4 @@
-"""The trained network for the reader's browser: the "Draw a digit" page (chapter 15).
+"""The trained network for the reader's browser: the "Draw a digit" page (chapter 16).
 
 :func:`export_weights_js` writes a network's weights, and optionally a few digits with their labels, as a
 JavaScript file that sets one global, ``window.MNIST_NET``. The page loads it with a ``<script>`` tag, so it
@@ -27,15 +27,15 @@ from .files import missing_folders, real_destination, remove_folders, write_atom
 __all__ = ["export_weights_js", "load_weights_js", "PAGE_NETWORK", "page_network"]
 
 # The network the "Draw a digit" page runs: the best the book trains, the slides' architecture and dropout
-# with the schedule of the book's own lab (chapter 10): 30 epochs in batches of 128, RMSprop at the learning
-# rate 0.001 (PyTorch's alpha and eps), seed 0. The book's build (scripts/draw_weights.py) and chapter 15
+# with the schedule of the book's own lab (chapter 7): 30 epochs in batches of 128, RMSprop at the learning
+# rate 0.001 (PyTorch's alpha and eps), seed 0. The book's build (scripts/draw_weights.py) and chapter 16
 # both train it with these settings.
 PAGE_NETWORK = {"epochs": 30, "batch_size": 128, "lr": 1e-3, "seed": 0}
 
 GLOBAL = "MNIST_NET"
 PREFIX = f"window.{GLOBAL} = "
 HEADER = (
-    "// Written by labfns.export_weights_js (book/15_draw_a_digit.ipynb); do not edit by hand.\n"
+    "// Written by labfns.export_weights_js (book/16_draw_a_digit.ipynb); do not edit by hand.\n"
     "// The trained network for the Draw a digit page: float32 little-endian arrays and uint8 digits in base64.\n"
 )
 
@@ -127,7 +127,7 @@ def _check_page_computes_the_model(model: nn.Module, layers) -> None:
 
 def export_weights_js(model: nn.Module, path, *, digits=None, labels=None) -> dict:
     """Write ``model``'s linear layers (and ``digits`` with ``labels``, if given) to the JavaScript file
-    ``path`` as ``window.MNIST_NET = {...};`` (chapter 15, "Draw a digit").
+    ``path`` as ``window.MNIST_NET = {...};`` (chapter 16, "Draw a digit").
 
     ``digits`` are N×28×28 (or N×784) grey levels in [0, 1], ``labels`` their N class numbers; the grey
     levels are stored as bytes, round(255 x), which is exact for MNIST's own images. Returns a summary:
@@ -201,7 +201,7 @@ def export_weights_js(model: nn.Module, path, *, digits=None, labels=None) -> di
 
 
 def page_network(images, labels):
-    """The network of the "Draw a digit" page (chapter 15), trained on ``images`` and ``labels`` with
+    """The network of the "Draw a digit" page (chapter 16), trained on ``images`` and ``labels`` with
     :data:`PAGE_NETWORK`'s settings; returns ``(model, history)``, the model in evaluation mode."""
     from .book import lab_network
 

@@ -1,9 +1,9 @@
-"""The slides' equations written out by hand, to check PyTorch against (chapters 2-7).
+"""The slides' equations written out by hand, to check PyTorch against (chapters 2-4 and 8-11).
 
 Each function is the plain formula, with no PyTorch layer or loss inside, so a chapter can compute it and
 compare it with ``nn.Linear``, ``torch.softmax`` or ``nn.CrossEntropyLoss`` on real digits (chapters 2-4),
-with autograd's ``.grad`` (chapter 5, the backward pass), with ``torch.optim`` (chapter 6, the optimizer
-step) or with ``nn.Dropout`` (chapter 7).
+with autograd's ``.grad`` (chapter 8, the backward pass), with ``torch.optim`` (chapter 10, the optimizer
+step) or with ``nn.Dropout`` (chapter 11).
 """
 
 from __future__ import annotations
@@ -216,12 +216,12 @@ def check_close(
 
 
 # ----------------------------------------------------------------------------------------------------------
-# Chapter 5: the activation functions' derivatives and the backward pass.
+# Chapter 8: the activation functions' derivatives and the backward pass.
 
 
 def sigmoid(z: torch.Tensor) -> torch.Tensor:
-    """The sigmoid g(z) = e^z / (1 + e^z) = 1 / (1 + e^{−z}), the activation of early networks (chapter 5,
-    equation (5.14)).
+    """The sigmoid g(z) = e^z / (1 + e^z) = 1 / (1 + e^{−z}), the activation of early networks (chapter 8,
+    equation (9.1)).
 
     Written as 1 / (1 + e^{−|z|}) for z ≥ 0 and e^{−|z|} / (1 + e^{−|z|}) for z < 0: the same numbers, but
     e^{−|z|} is never larger than 1, so nothing overflows.
@@ -232,7 +232,7 @@ def sigmoid(z: torch.Tensor) -> torch.Tensor:
 
 
 def relu_grad(z: torch.Tensor) -> torch.Tensor:
-    """The ReLU's derivative g'(z): 1 where z > 0, 0 where z < 0 (chapter 5, equation (5.15)).
+    """The ReLU's derivative g'(z): 1 where z > 0, 0 where z < 0 (chapter 8, equation (9.2)).
 
     At z = 0, where the ReLU has a kink, it is 0, as in PyTorch's autograd.
     """
@@ -241,7 +241,7 @@ def relu_grad(z: torch.Tensor) -> torch.Tensor:
 
 
 def sigmoid_grad(z: torch.Tensor) -> torch.Tensor:
-    """The sigmoid's derivative g'(z) = g(z)(1 − g(z)), never more than 1/4 (chapter 5, equation (5.14))."""
+    """The sigmoid's derivative g'(z) = g(z)(1 − g(z)), never more than 1/4 (chapter 8, equation (9.1))."""
     s = sigmoid(z)
     return s * (1 - s)
 
@@ -252,11 +252,11 @@ _DERIVATIVES = {relu: relu_grad, torch.relu: relu_grad, sigmoid: sigmoid_grad, t
 
 @dataclass(frozen=True)
 class ForwardPass:
-    """Every intermediate number of the forward pass for a batch of n inputs (chapter 5), in the slides'
+    """Every intermediate number of the forward pass for a batch of n inputs (chapter 8), in the slides'
     layout (chapter 2, equations (2.4)-(2.6)).
 
     ``S1`` = [1, X] W_1 (n×K_1) holds the sums inside g, ``A1`` = g(S1) the first layer's activations (times
-    the dropout mask M_1 when there is one, chapter 7); ``S2`` = [1, A1] W_2 and ``A2`` = g(S2) (times M_2)
+    the dropout mask M_1 when there is one, chapter 11); ``S2`` = [1, A1] W_2 and ``A2`` = g(S2) (times M_2)
     the second layer's; ``Z`` = [1, A2] B the n×M outputs. ``masks`` is ``(M1, M2)`` or ``None``.
     """
 
@@ -272,11 +272,11 @@ class ForwardPass:
 @dataclass(frozen=True)
 class Gradients:
     """The gradients of the loss L that :func:`backward` computes, each with the shape of what it is the
-    gradient with respect to (chapter 5, equations (5.3)-(5.12)).
+    gradient with respect to (chapter 8, equations (8.3)-(8.12)).
 
-    ``dZ`` = ∂L/∂Z (5.3), ``dB`` = ∂L/∂B (5.4), ``dA2`` = ∂L/∂A^(2) (5.5), ``dS2`` = ∂L/∂S^(2) (5.6),
-    ``dW2`` = ∂L/∂W_2 (5.7), ``dA1`` = ∂L/∂A^(1) (5.8), ``dS1`` = ∂L/∂S^(1) (5.9), ``dW1`` = ∂L/∂W_1 (5.10),
-    and ``dX`` = ∂L/∂X (5.12) when it was asked for (else ``None``). ``loss`` is L itself (5.1), ``F`` the
+    ``dZ`` = ∂L/∂Z (8.3), ``dB`` = ∂L/∂B (8.4), ``dA2`` = ∂L/∂A^(2) (8.5), ``dS2`` = ∂L/∂S^(2) (8.6),
+    ``dW2`` = ∂L/∂W_2 (8.7), ``dA1`` = ∂L/∂A^(1) (8.8), ``dS1`` = ∂L/∂S^(1) (8.9), ``dW1`` = ∂L/∂W_1 (8.10),
+    and ``dX`` = ∂L/∂X (8.12) when it was asked for (else ``None``). ``loss`` is L itself (8.1), ``F`` the
     probabilities f_m(x_i), and ``forward`` the :class:`ForwardPass` they were computed from.
     """
 
@@ -316,13 +316,13 @@ def _check_masks(masks, n: int, sizes: tuple[int, int]):
 def forward(
     x: torch.Tensor, W1: torch.Tensor, W2: torch.Tensor, B: torch.Tensor, g=relu, masks=None
 ) -> ForwardPass:
-    """The forward pass of the slides' network by hand, keeping every intermediate (chapter 5).
+    """The forward pass of the slides' network by hand, keeping every intermediate (chapter 8).
 
     ``x`` is n×p, ``W1`` (p + 1)×K_1, ``W2`` (K_1 + 1)×K_2 and ``B`` (K_2 + 1)×M, each with its intercepts
     in row 0 (``weight_matrix``). Chapter 2's equations (2.4)-(2.6), with the sums inside g named as in
-    chapter 5, equation (5.2): S1 = [1, X] W_1, A1 = g(S1), S2 = [1, A1] W_2, A2 = g(S2), Z = [1, A2] B.
+    chapter 8, equation (8.2): S1 = [1, X] W_1, A1 = g(S1), S2 = [1, A1] W_2, A2 = g(S2), Z = [1, A2] B.
     With ``masks=(M1, M2)`` each hidden layer's activations are multiplied by its dropout mask,
-    A1 = g(S1) ⊙ M1 (chapter 7, equation (7.2)): the network in training mode.
+    A1 = g(S1) ⊙ M1 (chapter 11, equation (11.2)): the network in training mode.
     """
     check_callable("g", g, what="an activation function such as maths.relu")
     S1 = layer(x, W1, g=None)
@@ -347,22 +347,22 @@ def backward(
     input_grad: bool = False,
 ) -> Gradients:
     """Backpropagation by hand: the gradient of the cross-entropy with respect to every weight of the
-    slides' network, one chain-rule step at a time (chapter 5, equations (5.1)-(5.12)).
+    slides' network, one chain-rule step at a time (chapter 8, equations (8.1)-(8.12)).
 
     The arguments are those of :func:`forward`, with ``y`` the class numbers of the n inputs. The loss L is
-    the cross-entropy averaged over the batch, equation (5.1), as ``F.cross_entropy`` and ``labfns.fit``
+    the cross-entropy averaged over the batch, equation (8.1), as ``F.cross_entropy`` and ``labfns.fit``
     compute it (``reduction="sum"``: the slides' sum, chapter 4, equation (4.6)). Then, with F the softmax
     probabilities, Y the one-hot labels and ⊙ the elementwise product::
 
-        ∂L/∂Z   = (F − Y) / n                        (5.3)   (F − Y with reduction="sum")
-        ∂L/∂B   = [1, A2]ᵀ ∂L/∂Z                     (5.4)
-        ∂L/∂A2  = ∂L/∂Z B[1:]ᵀ                       (5.5)   B without its intercept row
-        ∂L/∂S2  = ∂L/∂A2 ⊙ g'(S2)                    (5.6)   (⊙ M2 as well with dropout, chapter 7)
-        ∂L/∂W2  = [1, A1]ᵀ ∂L/∂S2                    (5.7)
-        ∂L/∂A1  = ∂L/∂S2 W2[1:]ᵀ                     (5.8)
-        ∂L/∂S1  = ∂L/∂A1 ⊙ g'(S1)                    (5.9)   (⊙ M1 as well with dropout)
-        ∂L/∂W1  = [1, X]ᵀ ∂L/∂S1                     (5.10)
-        ∂L/∂X   = ∂L/∂S1 W1[1:]ᵀ                     (5.12)  only with input_grad=True
+        ∂L/∂Z   = (F − Y) / n                        (8.3)   (F − Y with reduction="sum")
+        ∂L/∂B   = [1, A2]ᵀ ∂L/∂Z                     (8.4)
+        ∂L/∂A2  = ∂L/∂Z B[1:]ᵀ                       (8.5)   B without its intercept row
+        ∂L/∂S2  = ∂L/∂A2 ⊙ g'(S2)                    (8.6)   (⊙ M2 as well with dropout, chapter 11)
+        ∂L/∂W2  = [1, A1]ᵀ ∂L/∂S2                    (8.7)
+        ∂L/∂A1  = ∂L/∂S2 W2[1:]ᵀ                     (8.8)
+        ∂L/∂S1  = ∂L/∂A1 ⊙ g'(S1)                    (8.9)   (⊙ M1 as well with dropout)
+        ∂L/∂W1  = [1, X]ᵀ ∂L/∂S1                     (8.10)
+        ∂L/∂X   = ∂L/∂S1 W1[1:]ᵀ                     (8.12)  only with input_grad=True
 
     g' is the derivative of ``g``: :func:`relu_grad` for :func:`relu` (or ``torch.relu``), :func:`sigmoid_grad`
     for :func:`sigmoid` (or ``torch.sigmoid``). Returns :class:`Gradients`; ``dW1``, ``dW2`` and ``dB`` have the
@@ -383,28 +383,28 @@ def backward(
     F = softmax(fp.Z)
     log_f = log_softmax(fp.Z)
     loss = -(Y * log_f).sum()
-    dZ = F - Y  # (5.3), for the sum
+    dZ = F - Y  # (8.3), for the sum
     if reduction == "mean":
         loss, dZ = loss / n, dZ / n
-    dB = with_intercept(fp.A2).T @ dZ  # (5.4)
-    dA2 = dZ @ B[1:].T  # (5.5)
-    dS2 = dA2 * g_grad(fp.S2)  # (5.6)
+    dB = with_intercept(fp.A2).T @ dZ  # (8.4)
+    dA2 = dZ @ B[1:].T  # (8.5)
+    dS2 = dA2 * g_grad(fp.S2)  # (8.6)
     if M2 is not None:
         dS2 = dS2 * M2
-    dW2 = with_intercept(fp.A1).T @ dS2  # (5.7)
-    dA1 = dS2 @ W2[1:].T  # (5.8)
-    dS1 = dA1 * g_grad(fp.S1)  # (5.9)
+    dW2 = with_intercept(fp.A1).T @ dS2  # (8.7)
+    dA1 = dS2 @ W2[1:].T  # (8.8)
+    dS1 = dA1 * g_grad(fp.S1)  # (8.9)
     if M1 is not None:
         dS1 = dS1 * M1
-    dW1 = with_intercept(x).T @ dS1  # (5.10)
-    dX = dS1 @ W1[1:].T if input_grad else None  # (5.12)
+    dW1 = with_intercept(x).T @ dS1  # (8.10)
+    dX = dS1 @ W1[1:].T if input_grad else None  # (8.12)
     return Gradients(
         loss=loss, F=F, dZ=dZ, dB=dB, dA2=dA2, dS2=dS2, dW2=dW2, dA1=dA1, dS1=dS1, dW1=dW1, dX=dX, forward=fp
     )
 
 
 def gradient_matrix(linear: torch.nn.Linear) -> torch.Tensor:
-    """Autograd's gradient of one ``nn.Linear`` layer in the slides' layout (chapter 5): (inputs + 1)×outputs.
+    """Autograd's gradient of one ``nn.Linear`` layer in the slides' layout (chapter 8): (inputs + 1)×outputs.
 
     After ``loss.backward()``, PyTorch keeps ∂L/∂weight in ``weight.grad`` (outputs×inputs) and ∂L/∂bias in
     ``bias.grad``. Stacked as :func:`weight_matrix` stacks the weights — row 0 the intercepts' gradients —
@@ -424,15 +424,15 @@ def gradient_matrix(linear: torch.nn.Linear) -> torch.Tensor:
 def step_flops(
     n: int = 1, p: int = 784, hidden=(256, 128), n_classes: int = 10, input_grad: bool = False
 ) -> dict:
-    """The arithmetic of one training step's matrix products for a batch of ``n`` inputs (chapter 5,
-    equation (5.13)): ``{"forward", "weight gradients", "input gradients", "total"}``.
+    """The arithmetic of one training step's matrix products for a batch of ``n`` inputs (chapter 8,
+    equation (8.13)): ``{"forward", "weight gradients", "input gradients", "total"}``.
 
     A product of an n×a and an a×b matrix takes n·a·b multiplications and as many additions, 2·n·a·b
     operations, as ``torch.utils.flop_counter`` counts them (the intercepts, the activation functions and the
     softmax are left out: they are elementwise, a few operations per unit rather than per weight). Each layer
     with a inputs and b outputs costs 2·n·a·b in the forward pass (Z = A W), as much again for its weights'
-    gradient (equations (5.4), (5.7), (5.10)), and as much again for the gradient it passes down to its inputs
-    ((5.5), (5.8)) — except the first layer, whose inputs are the images: their gradient (5.12) is computed
+    gradient (equations (8.4), (8.7), (8.10)), and as much again for the gradient it passes down to its inputs
+    ((8.5), (8.8)) — except the first layer, whose inputs are the images: their gradient (8.12) is computed
     only with ``input_grad=True``. So 6 operations per weight and input, 4 in the first layer.
     """
     check_positive_int("n", n)
@@ -449,7 +449,7 @@ def step_flops(
 
 
 # ----------------------------------------------------------------------------------------------------------
-# Chapter 6: the optimizer step.
+# Chapter 10: the optimizer step.
 
 
 def _check_like(name: str, t, like: torch.Tensor, like_name: str) -> None:
@@ -461,10 +461,10 @@ def _check_like(name: str, t, like: torch.Tensor, like_name: str) -> None:
 
 
 def sgd_step(W: torch.Tensor, grad: torch.Tensor, lr: float, weight_decay: float = 0.0) -> torch.Tensor:
-    """One step of plain gradient descent (chapter 6, equation (6.2)): W − ρ ∂L/∂W, returned as a new tensor.
+    """One step of plain gradient descent (chapter 10, equation (10.2)): W − ρ ∂L/∂W, returned as a new tensor.
 
     ``lr`` is the learning rate ρ. With ``weight_decay`` λ, the ridge term's gradient λW is added to the
-    gradient first (equation (6.4)), as ``torch.optim.SGD(..., weight_decay=λ)`` does.
+    gradient first (equation (10.4)), as ``torch.optim.SGD(..., weight_decay=λ)`` does.
     """
     check_tensor("W", W, floating=True)
     _check_like("grad", grad, W, "W")
@@ -484,12 +484,12 @@ def rmsprop_step(
     eps: float = 1e-8,
     weight_decay: float = 0.0,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """One RMSprop step (chapter 6, equations (6.5)-(6.6)); returns the new weights and the new average.
+    """One RMSprop step (chapter 10, equations (10.5)-(10.6)); returns the new weights and the new average.
 
     ``v`` is the running average of the squared gradient, one number per weight (zeros before the first
     step): v ← α v + (1 − α) g², then W ← W − η g / (√v + ε), with η = ``lr``. The defaults are
     ``torch.optim.RMSprop``'s (and R torch's ``optim_rmsprop``'s). With ``weight_decay`` λ, g is the gradient
-    plus λW (equation (6.4)), as in ``torch.optim.RMSprop(..., weight_decay=λ)``.
+    plus λW (equation (10.4)), as in ``torch.optim.RMSprop(..., weight_decay=λ)``.
     """
     check_tensor("W", W, floating=True)
     _check_like("grad", grad, W, "W")
@@ -507,11 +507,11 @@ def rmsprop_step(
 
 
 # ----------------------------------------------------------------------------------------------------------
-# Chapter 7: dropout.
+# Chapter 11: dropout.
 
 
 def dropout_mask(x: torch.Tensor, p: float, generator: torch.Generator | None = None) -> torch.Tensor:
-    """A dropout mask for activations shaped like ``x`` (chapter 7, equation (7.1)): each entry 0 with
+    """A dropout mask for activations shaped like ``x`` (chapter 11, equation (11.1)): each entry 0 with
     probability ``p`` (the unit is dropped) and 1/(1 − p) otherwise (it is kept and scaled up).
 
     Drawn as ``labfns.Dropout`` draws it, u = ``torch.rand`` and kept where u ≥ p, so that after the same

@@ -1,4 +1,4 @@
-"""The slides' network, 784-256-128-10 (chapters 2 and 3; dropout, chapter 7; training, chapter 8).
+"""The slides' network, 784-256-128-10 (chapters 2 and 3; dropout, chapter 11; training, chapter 5).
 
 R's ``modelnn`` from the slides, line for line::
 
@@ -48,7 +48,7 @@ __all__ = [
 
 
 class Dropout(nn.Dropout):
-    """Dropout (chapter 7): in training, zero each unit with probability ``p`` and scale the rest by
+    """Dropout (chapter 11): in training, zero each unit with probability ``p`` and scale the rest by
     1/(1 − p); in evaluation, do nothing. The same as ``nn.Dropout``, but the mask is drawn with
     ``torch.rand``, which on a CPU costs a fraction of ``nn.Dropout``'s ``bernoulli_`` (benchmarks/)."""
 
@@ -262,7 +262,7 @@ def _check_same_layers(model: nn.Module, state: dict, path: Path) -> None:
 
 class LogisticNet(nn.Module):
     """Multinomial logistic regression as a network with no hidden layer: Z = B'X, 7,850 parameters
-    (chapter 10, ISLR2 Table 10.1).
+    (chapter 7, ISLR2 Table 10.1).
 
     The ten linear outputs Z_0, ..., Z_9 of equation (2.3) computed straight from the p = 784 pixels, with no
     hidden layer in between; softmax and the cross-entropy loss then make it multinomial logistic regression.

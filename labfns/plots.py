@@ -1,4 +1,4 @@
-"""Pictures (chapters 1-4, 8, 9 and 11-13). Every figure has a fixed size and labelled axes.
+"""Pictures (chapters 1-6 and 12-14). Every figure has a fixed size and labelled axes.
 
 Each function returns a closed matplotlib Figure: in a notebook, end the cell with the call and the figure
 is drawn exactly once; elsewhere, ``fig.savefig(...)`` it.
@@ -82,7 +82,7 @@ def _done(fig):
 
 @_closes_on_error
 def plot_history(history, figsize=(9, 3.5)):
-    """Loss and accuracy by epoch, train and valid: the analogue of luz's ``plot(fitted)`` (chapter 8)."""
+    """Loss and accuracy by epoch, train and valid: the analogue of luz's ``plot(fitted)`` (chapter 5)."""
     check_history(history)
     fig, axes = plt.subplots(1, 2, figsize=figsize)
     epochs = history["epoch"]
@@ -100,7 +100,7 @@ def plot_history(history, figsize=(9, 3.5)):
 
 @_closes_on_error
 def show_digits(images, labels=None, predictions=None, ncols: int = 10, size: float = 0.9, title=None):
-    """A grid of digits, each titled with its label, and with the prediction when given (chapters 1, 9).
+    """A grid of digits, each titled with its label, and with the prediction when given (chapters 1, 6).
 
     A wrong prediction is titled in red as ``true→predicted``. ``images`` is N×28×28 or N×784.
     """
@@ -181,7 +181,7 @@ def show_weights(weights, titles=None, ncols: int = 8, size: float = 1.4, title=
 
     Red is a positive weight (ink there raises the unit), blue a negative one, white zero; one colour scale
     is shared by all panels so they can be compared. Without ``titles``, the panels are tiled into one
-    picture, separated by grey lines (chapter 11 shows all 256 units: one picture draws in a fraction of the
+    picture, separated by grey lines (chapter 13 shows all 256 units: one picture draws in a fraction of the
     time 256 separate panels take).
     """
     if isinstance(weights, torch.nn.Linear):  # a layer: picture its weight matrix, one row per unit
@@ -240,12 +240,12 @@ def _weight_mosaic(w, nrows: int, ncols: int, size: float, limit: float, title):
 
 @_closes_on_error
 def plot_confusion(counts, figsize=(6.5, 5.5), title=None, class_names=None):
-    """A confusion matrix as a picture (chapter 9): true digit down, predicted digit across, each cell
+    """A confusion matrix as a picture (chapter 6): true digit down, predicted digit across, each cell
     labelled with its count. The off-diagonal cells, the mistakes, are coloured by how many there are; the
     diagonal, the correct predictions, is grey (it would swamp the colour scale).
 
     ``counts`` is the K×K matrix that :func:`labfns.confusion_matrix` returns. ``class_names`` (K names,
-    such as :data:`labfns.FASHION_CLASSES` in chapter 12) labels the rows and columns instead of 0..K-1.
+    such as :data:`labfns.FASHION_CLASSES` in chapter 14) labels the rows and columns instead of 0..K-1.
     """
     counts = check_counts(counts)
     k = counts.shape[0]
@@ -297,7 +297,7 @@ def plot_confusion(counts, figsize=(6.5, 5.5), title=None, class_names=None):
 
 @_closes_on_error
 def show_probabilities(images, probabilities, labels, ncols: int = 6, size: float = 1.6, title=None):
-    """Digits, each above a bar chart of its ten predicted probabilities f_m(X) (chapter 9).
+    """Digits, each above a bar chart of its ten predicted probabilities f_m(X) (chapter 6).
 
     The title reads ``true 4, said 9`` for a mistake (in red) or ``true 4`` when right. The bar of the
     predicted class is red when wrong (blue when right); the true class's bar is green when it is not the
@@ -355,7 +355,7 @@ def show_probabilities(images, probabilities, labels, ncols: int = 6, size: floa
 
 @_closes_on_error
 def plot_histories(histories: dict, figsize=(10, 3.8)):
-    """Several training runs side by side (chapters 12 and 13): loss and accuracy by epoch, one colour per
+    """Several training runs side by side (chapters 14 and 12): loss and accuracy by epoch, one colour per
     run, training solid and validation dashed. ``histories`` maps a run's name to the :class:`History`
     that ``fit`` returned, e.g. ``{"lr = 0.01": h1, "lr = 0.001": h2}``.
     """

@@ -10,15 +10,15 @@ This module says *what* each run trains, and nothing else, so that its code hash
 would: the studies, their settings (:data:`PLAN`) and :func:`run` — each run is a function of its study,
 setting and seed alone. The studies:
 
-* ``lab`` — the slides' lab (chapter 8: ``lab_network``, 10 epochs, batches of 256, RMSprop) at four
+* ``lab`` — the slides' lab (chapter 5: ``lab_network``, 10 epochs, batches of 256, RMSprop) at four
   learning rates: the test accuracy and the first layer's dead units after every epoch, the log, and each
-  test digit the final network gets wrong. Chapters 2, 8, 9, 11 and 13.
-* ``table`` — ISLR2's Table 10.1 (chapter 10): the dropout network, the ridge network at each λ of a grid
+  test digit the final network gets wrong. Chapters 5, 6, 12 and 13.
+* ``table`` — ISLR2's Table 10.1 (chapter 7): the dropout network, the ridge network at each λ of a grid
   that includes 0, multinomial logistic regression (ISLR2's settings: 30 epochs, batches of 128, Keras'
   RMSprop), and LDA once.
-* ``wide`` — one wide hidden layer against the slides' two, at equal budget (chapter 3).
-* ``fashion`` — the lab's network on Fashion-MNIST, five epochs at lr 0.001 (chapter 12).
-* ``page`` — the Draw a digit page's network (chapter 15).
+* ``wide`` — one wide hidden layer against the slides' two, at equal budget (chapter 12, optional section).
+* ``fashion`` — the lab's network on Fashion-MNIST, five epochs at lr 0.001 (chapter 14).
+* ``page`` — the Draw a digit page's network (chapter 16).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from torch import nn
 
 STUDY_FILE = Path(__file__).with_name("seed_studies.json")
 
-# ISLR2's settings for Table 10.1 (chapter 10): Keras' RMSprop defaults (lr 0.001, rho 0.9, epsilon 1e-7),
+# ISLR2's settings for Table 10.1 (chapter 7): Keras' RMSprop defaults (lr 0.001, rho 0.9, epsilon 1e-7),
 # 30 epochs in batches of 128, 20 % of the training images held out for validation.
 KERAS_RMSPROP = partial(torch.optim.RMSprop, alpha=0.9, eps=1e-7)
 TABLE_SETTINGS = {"epochs": 30, "batch_size": 128, "valid": 0.2, "optimizer": KERAS_RMSPROP, "lr": 1e-3}
@@ -149,7 +149,7 @@ def wide_network() -> nn.Module:
 
 
 def dead_units(model: nn.Module, images: torch.Tensor) -> int:
-    """The first-layer units of the slides' network that are 0 for every one of ``images`` (chapter 2)."""
+    """The first-layer units of the slides' network that are 0 for every one of ``images`` (chapter 13)."""
     with torch.no_grad():
         a1 = torch.relu(model.fc1(images.flatten(1).to(model.fc1.weight.dtype)))
     return int((a1.max(dim=0).values == 0).sum())
@@ -180,7 +180,7 @@ def _test_record(model, test_x, test_y, mistakes: bool, confidences: bool) -> di
 
 
 def _lda(train_x, train_y, test_x, test_y) -> dict:
-    """LDA as chapter 10 fits it: scikit-learn's ``LinearDiscriminantAnalysis(solver="lsqr")`` on all 60,000
+    """LDA as chapter 7 fits it: scikit-learn's ``LinearDiscriminantAnalysis(solver="lsqr")`` on all 60,000
     training images."""
     from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 

@@ -1,8 +1,8 @@
-"""Training and evaluating (chapter 8): the R lab's ``setup(...) %>% fit(...)`` as a loop you can read.
+"""Training and evaluating (chapter 5): the R lab's ``setup(...) %>% fit(...)`` as a loop you can read.
 
 The slides set up the model with the cross-entropy loss, RMSprop and an accuracy metric, then call
 ``fit(data, epochs = 10, valid_data = 0.2, dataloader_options = list(batch_size = 256))``. :func:`fit` takes
-the same settings, and is built from three pieces that chapter 8 shows on the page:
+the same settings, and is built from three pieces that chapter 5 shows on the page:
 
 * :func:`split` holds out a random share of the images for validation (luz's ``valid_data = 0.2``);
 * :func:`train_step` is one step of minibatch gradient descent: forward, loss, backward, update;
@@ -134,11 +134,11 @@ class History:
 
 
 # ---------------------------------------------------------------------------------------------------------
-# The three pieces of the loop (chapter 8, "The loop inside fit").
+# The three pieces of the loop (chapter 5, "The loop inside fit").
 
 
 def split(images, valid: float = 0.2, seed: int = 0, *, generator: torch.Generator | None = None):
-    """Hold out a random share ``valid`` of the images for validation (chapter 8), as luz's
+    """Hold out a random share ``valid`` of the images for validation (chapter 5), as luz's
     ``valid_data = 0.2`` does: returns ``(train_idx, valid_idx)``, the indices of the two parts.
 
     ``images`` is the images (or their number). The split is drawn with a random permutation from a
@@ -160,8 +160,8 @@ def split(images, valid: float = 0.2, seed: int = 0, *, generator: torch.Generat
 
 
 def train_step(model, optimizer, xb, yb, loss_fn=F.cross_entropy, *, check: bool = True):
-    """One step of minibatch gradient descent (chapter 8): the outputs Z for a batch, the loss, its gradient
-    with respect to every weight (backpropagation, chapter 5) and the optimizer's update (chapter 6).
+    """One step of minibatch gradient descent (chapter 5): the outputs Z for a batch, the loss, its gradient
+    with respect to every weight (backpropagation, chapter 8) and the optimizer's update (chapter 10).
     Returns the batch's loss (detached) and the outputs Z. With ``check`` (the default), the batch is first
     checked as :func:`train_epoch` checks its images and labels; the epoch's loop, whose data are checked
     already, passes ``check=False``.
@@ -188,9 +188,9 @@ def train_epoch(
     step=train_step,
     check: bool = True,
 ) -> dict:
-    """One epoch (chapter 8): the images in a new random order, cut into batches of ``batch_size``, one
+    """One epoch (chapter 5): the images in a new random order, cut into batches of ``batch_size``, one
     :func:`train_step` per batch. ``labels`` is a tensor, or a dict ``{head: labels}`` for a network with
-    several outputs (chapter 14, with a ``loss_fn`` of its own).
+    several outputs (chapter 15, with a ``loss_fn`` of its own).
 
     Returns ``{"loss", "acc", "step_losses"}``: the epoch's mean loss per image and accuracy (``None`` for
     several outputs) — luz's training metrics, measured while the weights change — and every step's loss.
@@ -250,7 +250,7 @@ def fit(
     cuda_graphs: bool | None = None,
     checkpoint=None,
 ) -> History:
-    """Train ``model`` with the cross-entropy loss, as the slides' ``setup`` + ``fit`` do (chapter 8).
+    """Train ``model`` with the cross-entropy loss, as the slides' ``setup`` + ``fit`` do (chapter 5).
 
     ``valid`` of the images (chosen at random, :func:`split`) are held out and scored after each epoch;
     the rest are shuffled afresh each epoch and cut into batches of ``batch_size`` (:func:`train_epoch`).
@@ -626,7 +626,7 @@ def predict(model: nn.Module, images: torch.Tensor, device=None) -> torch.Tensor
 
 
 def confusion_matrix(labels: torch.Tensor, predicted: torch.Tensor, n_classes: int = 10) -> torch.Tensor:
-    """The confusion matrix (chapter 9): ``counts[i, j]`` is the number of images of true class ``i`` that
+    """The confusion matrix (chapter 6): ``counts[i, j]`` is the number of images of true class ``i`` that
     were predicted as class ``j``. Rows are the true classes, columns the predicted ones; the diagonal holds
     the correct predictions, and each row adds up to the number of images of that class.
 

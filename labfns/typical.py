@@ -11,7 +11,7 @@ last digits, so a run differs from the book's; the question is whether by more t
   stored runs of the same network and settings: how many of them it beats, their range, the book's run;
 * :func:`plot_where` — the same as a figure: every stored run, and the reader's marked on it;
 * :func:`band` — the band a chapter's check allows a new run: the stored runs' range, widened on each side
-  by half its width (a run of another machine is a new draw; chapter 8 explains why).
+  by half its width (a run of another machine is a new draw; chapter 5 explains why).
 """
 
 from __future__ import annotations
@@ -187,7 +187,7 @@ def where(value, study: str, metric: str | None = None, *, epoch: int | None = N
 
     ``value`` is a number (``metric`` says which: ``"test_error"``, or a per-epoch one such as ``"valid_acc"``
     with ``epoch``, default the last) or a ``History`` from ``fit`` (``metric`` default ``"valid_acc"``: each
-    epoch is placed, and the last one summarised). Example, after the lab of chapter 8::
+    epoch is placed, and the last one summarised). Example, after the lab of chapter 5::
 
         labfns.where(1 - test_acc, "lab", "test_error", lr=0.01)
     """

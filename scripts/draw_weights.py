@@ -4,7 +4,7 @@
 
 The page (_extra/draw_digit/draw_digit.js) loads ``draw_digit/mnist_net.js``: the network's weights and the
 first 100 test digits, written by ``labfns.export_weights_js``. The network is ``labfns.export.page_network``:
-the book's best, trained with ``labfns.export.PAGE_NETWORK``'s settings, as chapter 15 trains it. The file is
+the book's best, trained with ``labfns.export.PAGE_NETWORK``'s settings, as chapter 16 trains it. The file is
 a build output, never committed: the Sphinx extension _ext/draw_weights.py runs this script when the file is
 missing or was made by other code, and _config.yml copies it into the site (html_extra_path).
 """

@@ -1,6 +1,6 @@
 """Re-execute notebooks in place, top to bottom, with this environment's Python (``make execute``).
 
-Usage: python scripts/execute_notebooks.py [book/08_fit.ipynb ...]   (default: every book/*.ipynb)
+Usage: python scripts/execute_notebooks.py [book/05_fit.ipynb ...]   (default: every book/*.ipynb)
 
 Each notebook runs in a fresh kernel from the book/ folder, as nbval runs it, and is written back with its
 new outputs; the seconds each took are printed. Run it whenever labfns or a chapter changes, then commit

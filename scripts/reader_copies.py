@@ -12,7 +12,7 @@ of _toc.yml to notebooks/ (same file name), in which the markdown says what the 
 * a labelled equation -> ``\\tag{2.4}`` with the site's number (chapter number from _toc.yml, then the
   labelled equations of the chapter counted in order, as Sphinx's ``math_numfig`` counts them); ``{eq}`` ->
   ``(2.4)``, a link to the site's page when the equation is in another chapter;
-* ``{numref}`chapter %s <ch-fit>``` -> ``[chapter 5](<site>/book/08_fit.html#ch-fit)``; ``{ref}`` -> the
+* ``{numref}`chapter %s <ch-fit>``` -> ``[chapter 8](<site>/book/05_fit.html#ch-fit)``; ``{ref}`` -> the
   section's title, ``{doc}`` -> the page's title, both linked to the site; ``(label)=`` lines disappear;
 * ``{cite:p}`` -> the author-year text that sphinxcontrib-bibtex puts on the site (its own styles, on
   references.bib), ``[James *et al.*, 2021]``, linked to the entry on the references page;
@@ -157,7 +157,7 @@ class Report:
     eqrefs: list[str] = field(default_factory=list)  # "(2.4)"
     glue: list[str] = field(default_factory=list)  # the pasted text
     cites: list[str] = field(default_factory=list)  # "[James et al., 2021]" (plain text)
-    numrefs: list[str] = field(default_factory=list)  # "chapter 5"
+    numrefs: list[str] = field(default_factory=list)  # "chapter 8"
     links: list[str] = field(default_factory=list)  # every URL of the site that the copy links to
 
 

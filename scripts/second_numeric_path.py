@@ -1,7 +1,7 @@
 """Re-execute the notebooks on a second numeric path and compare them (nbval), as ``make test`` does.
 
     python scripts/second_numeric_path.py                 # every book/*.ipynb
-    python scripts/second_numeric_path.py book/08_fit.ipynb
+    python scripts/second_numeric_path.py book/05_fit.ipynb
 
 The stored outputs must hold on any CPU and thread count (README, "How the notebooks are checked"). This
 script proves it on one machine: it runs the notebooks again with other vector kernels and another thread

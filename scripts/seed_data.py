@@ -2,7 +2,7 @@
 the repository root):
 
 * MNIST: decompress ../shared/data/MNIST/raw/*.gz into <data root>/MNIST/raw/;
-* Fashion-MNIST (chapter 12): decompress the .gz files of Debian's ``dataset-fashion-mnist`` package
+* Fashion-MNIST (chapter 14): decompress the .gz files of Debian's ``dataset-fashion-mnist`` package
   (``apt-get install dataset-fashion-mnist``, /usr/share/datasets/fashion-mnist/) into
   <data root>/FashionMNIST/raw/.
 

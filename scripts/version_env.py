@@ -3,7 +3,7 @@
     python scripts/version_env.py colab               # Colab's runtime: unit tests, then every reader copy
     python scripts/version_env.py floor               # the oldest releases pyproject.toml admits
     python scripts/version_env.py colab --unit-only   # the unit tests alone (a few minutes)
-    python scripts/version_env.py colab notebooks/08_fit.ipynb   # the unit tests, then these notebooks
+    python scripts/version_env.py colab notebooks/05_fit.ipynb   # the unit tests, then these notebooks
 
 For the named set of versions (``SETS`` below) it builds a virtual environment in ``.venvs/<name>`` (kept
 between runs; a changed set rebuilds it) with the set and what the tests need; then runs this checkout's
@@ -47,7 +47,7 @@ SETS = {
         "scikit-learn==1.6.1",
         "ipykernel==6.17.1",
     ],
-    # The lower bounds of pyproject.toml's dependencies (and of its `lab` extra, for chapter 10).
+    # The lower bounds of pyproject.toml's dependencies (and of its `lab` extra, for chapter 7).
     "floor": [
         "torch==2.6.0",
         "torchvision==0.21.0",

@@ -5,7 +5,7 @@ Use from a test module in tests/ (pytest puts this folder on sys.path)::
     from browser import browser, site, toc_pages, open_page  # noqa: F401  (fixtures)
 
     def test_my_page(open_page):
-        page, watch = open_page("book/15_draw_a_digit")
+        page, watch = open_page("book/16_draw_a_digit")
         ...
         watch.assert_clean()   # no console errors, no request that left the local files
 

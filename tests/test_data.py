@@ -291,7 +291,7 @@ def test_install_idx_files_decompresses(tmp_path):
         labfns.data.install_idx_files(tmp_path / "empty", root=tmp_path)
 
 
-# Fashion-MNIST (chapter 12): the same loader on tiny synthetic files, never the real data.
+# Fashion-MNIST (chapter 14): the same loader on tiny synthetic files, never the real data.
 
 
 def test_load_fashion_mnist_reads_torchvision_layout(tmp_path, monkeypatch):

@@ -1,4 +1,4 @@
-"""The Draw a digit page (book/15_draw_a_digit.ipynb) in headless Chromium, offline.
+"""The Draw a digit page (book/16_draw_a_digit.ipynb) in headless Chromium, offline.
 
 (a) The page's JavaScript forward pass gives labfns.predict's probabilities, from the same exported weights,
     on the 100 test digits stored with them (largest absolute difference ≤ 1e-4), and the same hidden
@@ -13,7 +13,7 @@
     visible keyboard focus; the network's answer reaches a polite live region, at most about once a second
     while a stroke goes on; axe-core finds nothing serious or critical on the page with the widget drawn on.
 Also: the page works opened straight from disk (file://), and says so where JavaScript is off.
-Screenshots go to _build/screenshots/15_draw_a_digit-*.png. Needs the built site (`make book`).
+Screenshots go to _build/screenshots/16_draw_a_digit-*.png. Needs the built site (`make book`).
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from browser import CHROMIUM_ARGS, DESKTOP, PHONE, SCREENSHOTS  # noqa: E402, F4
 
 pytest_plugins = ["browser"]  # its fixtures: site, browser, open_page
 
-DOC = "book/15_draw_a_digit"
+DOC = "book/16_draw_a_digit"
 TOLERANCE = 1e-4
 
 
@@ -39,7 +39,7 @@ TOLERANCE = 1e-4
 def exported(site):
     """The weights and digits the built page loads, read with labfns, and labfns' answers for them."""
     path = site / "draw_digit" / "mnist_net.js"
-    assert path.exists(), f"{path} missing: execute book/15_draw_a_digit.ipynb, then rebuild (make book)"
+    assert path.exists(), f"{path} missing: execute book/16_draw_a_digit.ipynb, then rebuild (make book)"
     saved = labfns.load_weights_js(path)
     model = labfns.MNISTNet().eval()
     model.load_state_dict(saved["state_dict"])
@@ -54,7 +54,7 @@ def _ready(page):
 
 def _shot(page, name):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"15_draw_a_digit-{name}.png", full_page=False)
+    page.screenshot(path=SCREENSHOTS / f"16_draw_a_digit-{name}.png", full_page=False)
 
 
 def _show_widget(page, part="#draw-digit"):
@@ -382,7 +382,7 @@ def test_note_without_javascript(browser, site):
         note = page.locator("#draw-digit noscript p")  # (Playwright's text search skips <noscript>)
         assert note.is_visible() and "needs JavaScript" in note.text_content()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        note.screenshot(path=SCREENSHOTS / "15_draw_a_digit-no-javascript.png")
+        note.screenshot(path=SCREENSHOTS / "16_draw_a_digit-no-javascript.png")
         assert not page.locator("#draw-digit .dd-fallback").is_visible()
     finally:
         context.close()

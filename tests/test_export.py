@@ -1,4 +1,4 @@
-"""labfns.export_weights_js / load_weights_js (chapter 15, "Draw a digit") on a tiny network."""
+"""labfns.export_weights_js / load_weights_js (chapter 16, "Draw a digit") on a tiny network."""
 
 import base64
 import json

@@ -77,7 +77,7 @@ def test_check_close_states_a_stable_verdict_and_raises_when_not_close():
 
 
 # ----------------------------------------------------------------------------------------------------------
-# Chapters 5-7: the backward pass, the optimizer steps and dropout, against autograd, torch.optim and
+# Chapters 8-11: the backward pass, the optimizer steps and dropout, against autograd, torch.optim and
 # the dropout layers, on small synthetic tensors (64-bit floats, so the tolerances can be tight).
 
 

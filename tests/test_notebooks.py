@@ -159,7 +159,7 @@ def test_the_checks_catch_what_they_should():
 # The lab's chapters (README, "What is typical"): every cell that trains a network with fit or lab_network
 # is followed, in it or in one of the next few code cells, by labfns.where, which tells a reader whether their
 # run, which differs from the book's, is typical.
-LAB_CHAPTERS = ["08_fit.ipynb", "09_evaluate.ipynb", "10_table_10_1.ipynb"]
+LAB_CHAPTERS = ["05_fit.ipynb", "06_evaluate.ipynb", "07_table_10_1.ipynb"]
 LAB_TRAINS = re.compile(r"\blabfns\.fit\(|\blab_network\(")
 
 
