@@ -3,10 +3,11 @@
 One module per idea: ``data`` (loading MNIST), ``model`` (the slides' network), ``train`` (the loop that
 fits it, evaluation, prediction), ``plots`` (pictures), ``maths`` (the slides' equations by hand),
 ``export`` (the network for the browser), ``book`` (helpers for the chapters' prose and checks),
-``studies`` (what the seed studies train) and ``typical`` (a reader's run among the stored ones); and the
-plumbing under them: ``checks`` (every argument check), ``files`` (writing files safely) and ``cuda_graph``
-(the GPU's fast path). What a reader calls is listed in ``__all__``; the plumbing stays in its module
-(``labfns.data.install_idx_files``, ``labfns.data.data_root``, ...).
+``answers`` (the exercises' answers, which check themselves), ``studies`` (what the seed studies train)
+and ``typical`` (a reader's run among the stored ones); and the plumbing under them: ``checks`` (every
+argument check), ``files`` (writing files safely) and ``cuda_graph`` (the GPU's fast path). What a reader
+calls is listed in ``__all__``; the plumbing stays in its module (``labfns.data.install_idx_files``,
+``labfns.data.data_root``, ...).
 """
 
 import torch as _torch
@@ -15,6 +16,7 @@ from .checks import check_torch_version as _check_torch_version
 
 _check_torch_version(_torch.__version__)  # before anything else: a clear error on a torch too old
 
+from .answers import check_answer
 from .book import check_within, close_figure, glue, lab_network
 from .data import FASHION_CLASSES, DataError, load_fashion_mnist, load_mnist
 from .export import export_weights_js, load_weights_js
@@ -62,6 +64,7 @@ __all__ = [
     "LogisticNet",
     "MNISTNet",
     "ModelSummary",
+    "check_answer",
     "check_within",
     "close_figure",
     "confusion_matrix",

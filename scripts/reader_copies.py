@@ -22,11 +22,20 @@ of _toc.yml to notebooks/ (same file name), in which the markdown says what the 
 * relative ``src``/``href`` in raw HTML and links to other pages (``.md``/``.ipynb``) -> the site's URLs;
 * the chapter's title gets its number (``# 2. The hidden layers``) and a line linking the site.
 
-Everything else is kept as it is: code cells and their outputs, cell ids, tags (``remove-cell`` included:
-the Colab setup cell must run in Colab) and metadata, and the notebook's metadata. A role or directive that
-this script does not know stops it with an error naming the notebook and the cell: add it here rather than
-ship raw markup. The site's URL is ``html.baseurl`` in _config.yml (GitHub Pages' address of
-``repository.url``, which is used when baseurl is absent).
+The code cells that the site hides (tagged ``remove-input`` or ``hide-input``: the glue calls, the book's
+checks, the code of some figures and tables) are collapsed, their outputs still shown: the cell gets
+``jupyter.source_hidden: true`` (JupyterLab and VS Code show a placeholder for the code) and Colab's form
+view, ``cellView: "form"`` with a first line ``# @title <what the cell is>`` (Colab shows the title and a
+"Show code" link): "The book's check (hidden)" for a cell that checks (``check_within``, ``check_close``,
+``raise``, ``assert``), "Values for the text (hidden)" for one that glues, "Values for the text, and the
+book's check (hidden)" for one that does both, "Hidden code" otherwise (see ``collapse``). The title is a
+comment, so the cell runs as the chapter's does. A cell tagged ``remove-cell`` (the Colab setup cell, which
+must be seen and run in Colab) is not collapsed.
+
+Everything else is kept as it is: code cells and their outputs, cell ids, tags and metadata, and the
+notebook's metadata. A role or directive that this script does not know stops it with an error naming the
+notebook and the cell: add it here rather than ship raw markup. The site's URL is ``html.baseurl`` in
+_config.yml (GitHub Pages' address of ``repository.url``, which is used when baseurl is absent).
 
     python scripts/reader_copies.py            # write notebooks/*.ipynb (make execute runs it)
     python scripts/reader_copies.py --check    # change nothing; exit 1 naming the copies that are stale
@@ -41,6 +50,7 @@ its .ipynb download button gives the same file.
 from __future__ import annotations
 
 import argparse
+import ast
 import copy
 import html
 import posixpath
@@ -56,6 +66,19 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = "notebooks"  # reader copies: notebooks/<name>.ipynb for the chapter book/<name>.ipynb
 RUN = "python scripts/reader_copies.py"
+
+# Code cells that the site hides, collapsed in the copies (see collapse); remove-cell cells are left alone.
+HIDDEN_TAGS = ("remove-input", "hide-input")
+KEEP_TAG = "remove-cell"
+CHECKS = ("check_within", "check_close")  # labfns' checks: a cell that calls one is one of the book's checks
+GLUE = "glue"
+TITLE_CHECK = "The book's check (hidden)"
+TITLE_GLUE = "Values for the text (hidden)"
+TITLE_BOTH = "Values for the text, and the book's check (hidden)"
+TITLE_OTHER = "Hidden code"
+# Colab's form title: the cell's first line. Colab writes "# @title", ruff format (as black) turns the
+# classic "#@title" into it, so the copies survive `ruff format`; either counts as a title already there.
+TITLE_LINE = re.compile(r"\A[ \t]*#[ \t]*@title\b")
 
 # The sphinx-design / sphinx-book-theme admonitions and their default titles.
 ADMONITIONS = {
@@ -881,7 +904,50 @@ def reader_copy(book: Book, page: Page) -> tuple[nbformat.NotebookNode, Report]:
             cell.source = conv.convert(cell.source, where=f"cell {index} (id {cell.get('id', '?')})")
         elif cell.cell_type == "code":
             cell.outputs = [o for o in cell.get("outputs", []) if not is_glue_record(o)]
+            collapse(cell)
     return out, conv.report
+
+
+def is_hidden(cell) -> bool:
+    """A code cell whose code the site hides (remove-input, hide-input), other than a remove-cell cell."""
+    tags = cell.get("metadata", {}).get("tags", [])
+    return cell.get("cell_type") == "code" and KEEP_TAG not in tags and any(t in tags for t in HIDDEN_TAGS)
+
+
+def hidden_title(source: str) -> str:
+    """What a hidden cell is, in a few words: its title in Colab's form view."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:  # IPython syntax (magics, !commands): read the text instead
+        names = set(re.findall(r"\b(\w+)\s*\(", source))
+        checks = bool(names & set(CHECKS)) or re.search(r"(?m)^\s*(raise|assert)\b", source) is not None
+        glues = GLUE in names
+    else:
+        nodes = list(ast.walk(tree))
+        called = set()
+        for node in nodes:
+            if isinstance(node, ast.Call):
+                func = node.func
+                called.add(func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None))
+        checks = bool(called & set(CHECKS)) or any(isinstance(n, (ast.Raise, ast.Assert)) for n in nodes)
+        glues = GLUE in called
+    if checks and glues:
+        return TITLE_BOTH
+    return TITLE_CHECK if checks else TITLE_GLUE if glues else TITLE_OTHER
+
+
+def collapse(cell) -> None:
+    """Collapse a code cell that the site hides (see is_hidden), in place; other cells are left as they are.
+
+    ``jupyter.source_hidden`` collapses the code in JupyterLab and VS Code; Colab collapses a cell in form
+    view: ``cellView: "form"`` and a ``# @title`` first line (a cell that already starts with one keeps it,
+    and gets no second). The outputs stay; the code runs as before (the title is a comment)."""
+    if not is_hidden(cell):
+        return
+    if not TITLE_LINE.match(cell.source):
+        cell.source = f"# @title {hidden_title(cell.source)}\n{cell.source}"
+    cell.metadata["jupyter"] = {**cell.metadata.get("jupyter", {}), "source_hidden": True}
+    cell.metadata["cellView"] = "form"
 
 
 def copy_path(page: Page, root: Path = ROOT) -> Path:

@@ -3,7 +3,8 @@
 * The committed copies are what the script writes from book/ now (regenerated in memory; nothing is written),
   byte for byte, and the script writes the same bytes every time.
 * No MyST syntax is left in their markdown; their code cells, outputs (less the glue records), cell ids,
-  tags and metadata are the chapters' own.
+  tags and metadata are the chapters' own, except that the cells the site hides (remove-input, hide-input)
+  are collapsed: a ``# @title`` first line and ``jupyter.source_hidden`` and ``cellView: "form"`` added.
 * Against the built site (``make book``): the equation numbers, equation references, glued values,
   citations and chapter references of each copy are the ones its page shows, in the same order, and every
   link from a copy to the site names a page (and an anchor) that the site has.
@@ -12,9 +13,11 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import re
 import sys
+from copy import deepcopy
 from functools import cache
 from pathlib import Path
 
@@ -57,6 +60,20 @@ def _ids(pages):
 
 def _markdown(nb) -> list[str]:
     return [c.source for c in nb.cells if c.cell_type == "markdown"]
+
+
+def _uncollapsed(cell):
+    """(source, metadata) of a copy's code cell with what collapse adds taken off again: the book's own."""
+    if not rc.is_hidden(cell):
+        return cell.source, cell.metadata
+    assert cell.metadata.get("cellView") == "form", cell.source[:80]
+    assert cell.metadata.get("jupyter", {}).get("source_hidden") is True, cell.source[:80]
+    assert rc.TITLE_LINE.match(cell.source), cell.source[:80]
+    metadata = {k: v for k, v in cell.metadata.items() if k != "cellView"}
+    jupyter = {k: v for k, v in metadata.pop("jupyter").items() if k != "source_hidden"}
+    if jupyter:
+        metadata["jupyter"] = jupyter
+    return cell.source, metadata
 
 
 # ------------------------------------------------------------------------------- the committed copies
@@ -116,18 +133,40 @@ def test_copy_keeps_code_outputs_ids_and_metadata(page):
     text, _ = copy_of(page.docname)
     copy = nbformat.reads(text, as_version=4)
     assert copy.metadata == source.metadata
-    assert [(c.cell_type, c.get("id"), c.metadata) for c in copy.cells] == [
-        (c.cell_type, c.get("id"), c.metadata) for c in source.cells
-    ]
+    assert [c.cell_type for c in copy.cells] == [c.cell_type for c in source.cells]
+    assert [c.get("id") for c in copy.cells] == [c.get("id") for c in source.cells]
     for mine, theirs in zip(copy.cells, source.cells):
         if theirs.cell_type != "code":
+            assert mine.metadata == theirs.metadata
             continue
-        assert mine.source == theirs.source
+        code, metadata = _uncollapsed(mine)
+        assert metadata == theirs.metadata
+        if rc.is_hidden(theirs) and not rc.TITLE_LINE.match(theirs.source):  # only the title line added
+            title, _, code = code.partition("\n")
+            assert title == f"# @title {rc.hidden_title(theirs.source)}"
+        assert code == theirs.source
         assert mine.execution_count == theirs.execution_count
         assert mine.outputs == [o for o in theirs.outputs if not rc.is_glue_record(o)]
     tagged = [c.get("id") for c in source.cells if "remove-cell" in c.metadata.get("tags", [])]
     kept = [c.get("id") for c in copy.cells if "remove-cell" in c.metadata.get("tags", [])]
     assert kept == tagged, "cells tagged remove-cell (the Colab setup cell) stay in the copy"
+    for cell in copy.cells:
+        if "remove-cell" in cell.metadata.get("tags", []):
+            assert "cellView" not in cell.metadata and "@title" not in cell.source.split("\n")[0]
+
+
+@pytest.mark.parametrize("page", CHAPTERS, ids=_ids(CHAPTERS))
+def test_cells_the_site_hides_are_collapsed(page):
+    copy = nbformat.reads(copy_of(page.docname)[0], as_version=4)
+    for cell in copy.cells:
+        tags = cell.metadata.get("tags", [])
+        if cell.cell_type != "code" or "remove-cell" in tags:
+            continue
+        hidden = any(t in tags for t in rc.HIDDEN_TAGS)
+        assert (cell.metadata.get("cellView") == "form") == hidden, cell.source[:80]
+        assert bool(cell.metadata.get("jupyter", {}).get("source_hidden")) == hidden, cell.source[:80]
+        if hidden:
+            assert rc.TITLE_LINE.match(cell.source), cell.source[:80]
 
 
 @pytest.mark.parametrize("page", CHAPTERS, ids=_ids(CHAPTERS))
@@ -490,6 +529,105 @@ def test_what_cannot_be_converted_stops_with_a_message(tmp_path, markdown, messa
     with pytest.raises(rc.ReaderCopyError, match=re.escape(message)) as error:
         convert(tmp_path, markdown)
     assert "02_b.ipynb, cell 2" in str(error.value)
+
+
+def _code(source: str, tags=(), outputs=()):
+    cell = nbformat.v4.new_code_cell(source)
+    if tags:
+        cell.metadata["tags"] = list(tags)
+    cell.outputs = list(outputs)
+    return cell
+
+
+def _copy_with(tmp_path, cells: list) -> nbformat.NotebookNode:
+    """The reader copy of chapter 02_b made of a title cell and ``cells``, as its file reads back."""
+    root = make_book(tmp_path, {"02_b": ["(ch-b)=\n# Beta\n", *cells]})
+    book = rc.Book(root)
+    nb, _ = rc.reader_copy(book, book.by_docname["book/02_b"])
+    return nbformat.reads(rc.render(nb), as_version=4)
+
+
+def test_a_hidden_cell_is_collapsed_with_a_title_and_its_outputs(tmp_path):
+    printed = nbformat.v4.new_output("stream", name="stdout", text="within [0.85, 0.97] ✓\n")
+    shown = nbformat.v4.new_output("display_data", data={"text/plain": "a table"})
+    cells = [
+        _code('check_within("accuracy", acc, 0.85, 0.97)', ["hide-input"], [printed]),
+        _code(
+            'glue("n", 12345, display=False)', ["remove-input", "nbval-ignore-output"], [_glue("n", "12345")]
+        ),
+        _code("table = make()\ntable", ["hide-input"], [shown]),
+        _code("if not ok:\n    raise ValueError('no')", ["remove-input"]),
+        _code("x = labfns.glue('m', 1)\nassert x is None", ["hide-input"]),
+        _code("%matplotlib inline\nmaths.check_close(a, b)", ["hide-input"]),
+    ]
+    cells[2].metadata["jupyter"] = {"outputs_hidden": False}
+    nb = _copy_with(tmp_path, cells)
+    check, glue, table, raises, both, magic = nb.cells[1:]
+    assert check.source == "# @title The book's check (hidden)\n" + cells[0].source
+    assert glue.source == "# @title Values for the text (hidden)\n" + cells[1].source
+    assert table.source == "# @title Hidden code\n" + cells[2].source
+    assert raises.source.startswith("# @title The book's check (hidden)\nif not ok:")
+    assert both.source.startswith("# @title Values for the text, and the book's check (hidden)\n")
+    assert magic.source.startswith("# @title The book's check (hidden)\n%matplotlib")
+    for cell, tags in zip(nb.cells[1:], [c.metadata["tags"] for c in cells]):
+        assert cell.metadata["cellView"] == "form"
+        assert cell.metadata["jupyter"]["source_hidden"] is True
+        assert cell.metadata["tags"] == tags
+    assert table.metadata["jupyter"] == {"outputs_hidden": False, "source_hidden": True}
+    assert check.outputs == [printed] and table.outputs == [shown]
+    assert glue.outputs == []  # the glue record only: left out, as for every cell
+    # the title is a comment: the code is what the chapter runs
+    for cell, theirs in zip(nb.cells[1:6], cells):
+        assert ast.dump(ast.parse(cell.source)) == ast.dump(ast.parse(theirs.source))
+
+
+def test_a_remove_cell_cell_is_left_as_it_is(tmp_path):
+    setup = _code("# Setup for Google Colab\n%pip install labfns", ["remove-cell"])
+    both = _code("import sys", ["remove-cell", "remove-input"])
+    nb = _copy_with(tmp_path, [setup, both])
+    for mine, theirs in zip(nb.cells[1:], [setup, both]):
+        assert mine.source == theirs.source
+        assert mine.metadata == theirs.metadata
+        assert "cellView" not in mine.metadata and "jupyter" not in mine.metadata
+
+
+def test_a_plain_code_cell_is_left_as_it_is(tmp_path):
+    plain = _code("model = fit()\nmodel", outputs=[nbformat.v4.new_output("stream", text="ok\n")])
+    other = _code('check_within("x", 1, 0, 2)', ["nbval-ignore-output"])
+    nb = _copy_with(tmp_path, [plain, other])
+    for mine, theirs in zip(nb.cells[1:], [plain, other]):
+        assert mine.source == theirs.source
+        assert mine.metadata == theirs.metadata
+        assert mine.outputs == theirs.outputs
+
+
+def test_a_title_already_there_is_not_added_again(tmp_path):
+    cells = [
+        _code("# @title My own title\nx = 1", ["hide-input"]),
+        _code('#@title Classic form { display-mode: "form" }\ny = 2', ["remove-input"]),
+    ]
+    nb = _copy_with(tmp_path, cells)
+    for mine, theirs in zip(nb.cells[1:], cells):
+        assert mine.source == theirs.source
+        assert mine.metadata["cellView"] == "form" and mine.metadata["jupyter"] == {"source_hidden": True}
+    # and collapsing a collapsed cell changes nothing: the copy of a copy is the copy
+    again = deepcopy(nb)
+    for cell in again.cells:
+        if cell.cell_type == "code":
+            rc.collapse(cell)
+    assert rc.render(again) == rc.render(nb)
+
+
+def test_collapsing_is_deterministic(tmp_path):
+    cells = [
+        _code('glue("n", 1, display=False)', ["remove-input"]),
+        _code("check_within('x', 1, 0, 2)", ["hide-input"]),
+    ]
+    root = make_book(tmp_path, {"02_b": ["(ch-b)=\n# Beta\n", *cells]})
+    texts = {
+        rc.render(rc.reader_copy(b, b.by_docname["book/02_b"])[0]) for b in (rc.Book(root), rc.Book(root))
+    }
+    assert len(texts) == 1
 
 
 def test_find_myst_names_each_kind_of_leftover():
