@@ -94,6 +94,10 @@ def answer_hash(value, exercise: Exercise | str) -> str:
     return hashlib.sha256(f"{SALT}/{ex.name}/{_canonical(value, ex)}".encode()).hexdigest()[:16]
 
 
+def _exercise_order(exercise_id: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in exercise_id.split("."))
+
+
 def check_answer(exercise: str, answer, **inputs) -> None:
     """Print one line: ✓ right, or ✗ not yet with a hint (:func:`is_right` returns the verdict instead)."""
     print(verdict(exercise, answer, **inputs)[1])
@@ -108,7 +112,9 @@ def verdict(exercise: str, answer, **inputs) -> tuple[bool, str]:
     """(right, the line check_answer prints)."""
     ex = EXERCISES.get(str(exercise))
     if ex is None:
-        raise ValueError(f"no exercise {exercise!r}: the exercises are {', '.join(EXERCISES)}")
+        raise ValueError(
+            f"no exercise {exercise!r}: the exercises are {', '.join(sorted(EXERCISES, key=_exercise_order))}"
+        )
     if answer is None or answer is Ellipsis:
         return (
             False,
@@ -219,7 +225,7 @@ def _check_eval(model):
 PER_UNIT = "one intercept per layer is too few: there is one per unit"
 # The exercises, id -> question, in one place: renumber by changing a key (the name keeps the hashes).
 EXERCISES: dict[str, Exercise] = {
-    "2.1": Exercise(
+    "2.4": Exercise(
         "The slides' network has 784 inputs and 256 units in its first hidden layer. What shape has W_1 "
         "as ISLR2 writes it: a row per input and one for the intercepts, a column per unit?",
         "W1-shape",
@@ -232,7 +238,7 @@ EXERCISES: dict[str, Exercise] = {
         },
         "a row per input plus one for the intercepts, a column per unit of the layer",
     ),
-    "2.2": Exercise(
+    "2.5": Exercise(
         "How many numbers does that W_1 hold, intercepts included?",
         "W1-size",
         "int",

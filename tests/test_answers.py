@@ -25,8 +25,8 @@ def params(sizes):
 
 E = math.e
 RIGHT = {
-    "2.1": (784 + 1, 256),
-    "2.2": (784 + 1) * 256,
+    "2.4": (784 + 1, 256),
+    "2.5": (784 + 1) * 256,
     "3.4": params([784, 256, 128, 10]),
     "3.5": params([4, 2, 3, 1]),
     "4.5": -math.log(1 / 10),
@@ -34,10 +34,10 @@ RIGHT = {
 }
 # A wrong answer of each recognised kind, and a word of the message that must name it.
 MISTAKES = [
-    ("2.1", (784, 256), "intercept row is missing"),
-    ("2.1", (256, 785), "transposed"),
-    ("2.1", (256, 784), "nn.Linear"),
-    ("2.2", 784 * 256, "intercept row"),
+    ("2.4", (784, 256), "intercept row is missing"),
+    ("2.4", (256, 785), "transposed"),
+    ("2.4", (256, 784), "nn.Linear"),
+    ("2.5", 784 * 256, "intercept row"),
     ("3.4", 784 * 256 + 256 * 128 + 128 * 10, "not the intercepts w_k0: one per unit"),
     ("3.4", 784 * 256 + 256 * 128 + 128 * 10 + 3, "one intercept per layer"),
     ("3.4", params([784, 256, 128, 10]) - 10, "output layer's intercepts"),
@@ -81,7 +81,7 @@ def test_each_usual_mistake_is_named(capsys, exercise, answer, named):
     assert not right and named in out
 
 
-@pytest.mark.parametrize(("exercise", "answer"), [("2.1", (3, 5)), ("2.2", 1000), ("3.4", 1), ("3.5", 99)])
+@pytest.mark.parametrize(("exercise", "answer"), [("2.4", (3, 5)), ("2.5", 1000), ("3.4", 1), ("3.5", 99)])
 def test_other_wrong_answers_get_the_neutral_hint(capsys, exercise, answer):
     assert verdict(capsys, exercise, answer) == (False, f"✗ {exercise} not yet: {EXERCISES[exercise].hint}\n")
 
@@ -121,7 +121,7 @@ def test_floats_are_rounded_to_the_stated_precision(capsys):
 
 
 def test_hashes_are_salted_per_exercise_and_survive_renumbering():
-    assert answer_hash(10, "2.2") != answer_hash(10, "3.4")  # the same number, two exercises
+    assert answer_hash(10, "2.5") != answer_hash(10, "3.4")  # the same number, two exercises
     moved = Exercise("the same question under another id", EXERCISES["3.4"].name, "int")
     assert answer_hash(RIGHT["3.4"], moved) == EXERCISES["3.4"].hash
     for exercise in RIGHT:
@@ -130,7 +130,9 @@ def test_hashes_are_salted_per_exercise_and_survive_renumbering():
 
 
 def test_unknown_exercise_names_the_known_ids():
-    with pytest.raises(ValueError, match=r"no exercise '9\.9': the exercises are 2\.1, 2\.2, .*4\.5"):
+    with pytest.raises(
+        ValueError, match=r"no exercise '9\.9': the exercises are 1\.4, 2\.4, 2\.5, 3\.4, .*6\.4"
+    ):
         check_answer("9.9", 1)
 
 
@@ -142,8 +144,8 @@ def test_unknown_exercise_names_the_known_ids():
         ("3.4", True, "not bool True"),
         ("4.5", "1.4", "a number (a float such as 0.5), not str"),
         ("4.5", float("nan"), "a number"),
-        ("2.1", 200, "a shape (rows, columns)"),
-        ("2.1", (1, 2, 3), "a shape (rows, columns)"),
+        ("2.4", 200, "a shape (rows, columns)"),
+        ("2.4", (1, 2, 3), "a shape (rows, columns)"),
         ("1.4", [0.5, 1.0], "the scaled images as a tensor"),
         ("4.7", "p", "as a tensor"),
         ("6.4", "model", "a network (a torch.nn.Module), not str"),
@@ -155,8 +157,8 @@ def test_answers_of_the_wrong_type_get_a_message_not_a_traceback(capsys, exercis
 
 
 def test_a_tensor_or_the_matrix_itself_is_a_shape(capsys):
-    assert verdict(capsys, "2.1", torch.zeros(RIGHT["2.1"]))[0]
-    assert verdict(capsys, "2.1", torch.Size(RIGHT["2.1"]))[0]
+    assert verdict(capsys, "2.4", torch.zeros(RIGHT["2.4"]))[0]
+    assert verdict(capsys, "2.4", torch.Size(RIGHT["2.4"]))[0]
 
 
 def test_pixels(capsys):
