@@ -92,14 +92,16 @@ def test_page_in_browser(open_page, page, width):
 
 
 def _markdown_text(page) -> str:
-    """The page's prose as the reader sees it: without label lines `(ch-x)=` and cross-reference targets
-    such as the `<ch-softmax>` of {numref}`chapter %s <ch-softmax>`, which are not words on the page."""
+    """The page's prose as the reader sees it: without label lines `(ch-x)=`, cross-reference targets such as
+    the `<ch-softmax>` of {numref}`chapter %s <ch-softmax>` and equation labels ({eq}`eq-softmax-mlr` shows
+    as a number), which are not words on the page."""
     if page.is_notebook:
         nb = nbformat.read(page.source, as_version=4)
         text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     else:
         text = page.source.read_text(encoding="utf-8")
     text = re.sub(r"(?m)^\([\w-]+\)=$", "", text)
+    text = re.sub(r"\{eq\}`[^`]*`", "(1.1)", text)  # an equation reference shows its number, not its label
     return re.sub(r"<[\w-]+>`", "`", text)
 
 
