@@ -334,4 +334,6 @@ EXERCISES: dict[str, Exercise] = {
         "model",
         check=_check_eval,
     ),
+    # chapters 5, 7, 8 and 10
+    # chapters 11 to 16
 }
