@@ -4,7 +4,8 @@
 random weights and visits the images in a random order, and the machine's floating-point sums differ in their
 last digits, so a run differs from the book's; the question is whether by more than the seed alone moves it.
 ``make seeds`` trained each network of the book many times, once per seed, and stored the results in
-``labfns/seed_studies.json`` (``labfns.studies``). Here:
+``labfns/seed_studies.json`` (``labfns.studies``) and, for chapter 17's convolutional network,
+``labfns/cnn_study.json`` (``labfns.convnet``). Here:
 
 * :func:`runs` — the stored runs of a study as a pandas DataFrame, one row per run;
 * :func:`where` — a reader's number (a test error, an epoch's loss) or a whole ``History`` placed among the
@@ -22,6 +23,7 @@ import math
 import numbers
 import statistics
 
+from .convnet import STUDY_FILE as CNN_STUDY_FILE
 from .studies import STUDY_FILE
 
 __all__ = ["runs", "where", "plot_where", "band", "provenance", "Placement"]
@@ -36,9 +38,17 @@ METRICS = {
     "valid_acc": ("validation accuracy", True),
     "dead_units": ("dead first-layer units", True),
     "median_p_right": ("median probability of a right answer", False),
+    # chapter 17: the test accuracy on the test digits moved (labfns.convnet.MOVES)
+    "acc_right_1": ("test accuracy, digits moved 1 px right", False),
+    "acc_right_2": ("test accuracy, digits moved 2 px right", False),
+    "acc_right_3": ("test accuracy, digits moved 3 px right", False),
+    "acc_diag_2": ("test accuracy, digits moved 2 px right and 2 down", False),
+    "acc_diag_3": ("test accuracy, digits moved 3 px right and 3 down", False),
+    "acc_half": ("test accuracy, digits at half size", False),
 }
 SETTINGS = ("lr", "model", "lam", "network")
-PERCENT = {"test_error", "test_acc", "train_acc", "valid_acc"}
+MOVED = {"acc_right_1", "acc_right_2", "acc_right_3", "acc_diag_2", "acc_diag_3", "acc_half"}
+PERCENT = {"test_error", "test_acc", "train_acc", "valid_acc"} | MOVED
 
 
 @functools.lru_cache(maxsize=1)
@@ -51,9 +61,30 @@ def _stored() -> dict:
     return json.loads(STUDY_FILE.read_text(encoding="utf-8"))
 
 
-def provenance() -> dict:
-    """Where the stored runs come from: the command, labfns' code hash, the versions, the CPU, the date."""
-    return dict(_stored()["provenance"])
+@functools.lru_cache(maxsize=1)
+def _stored_cnn() -> dict:
+    """The convolutional network's study (chapter 17), a file of its own (labfns.convnet)."""
+    if not CNN_STUDY_FILE.exists():
+        raise FileNotFoundError(
+            f"the convolutional network's study is missing: {CNN_STUDY_FILE} does not exist. In a checkout of "
+            "the book, run `python scripts/seed_studies.py --cnn` (a few minutes) or restore the file with "
+            "`git checkout labfns/cnn_study.json`"
+        )
+    return json.loads(CNN_STUDY_FILE.read_text(encoding="utf-8"))
+
+
+def provenance(study: str | None = None) -> dict:
+    """Where the stored runs come from: the command, labfns' code hash, the versions, the CPU, the date.
+    ``provenance("cnn")``: the convolutional network's study, which has a file of its own."""
+    return dict((_stored_cnn() if study == "cnn" else _stored())["provenance"])
+
+
+def _all_runs(study: str | None = None) -> list[dict]:
+    """The stored runs that may hold ``study``'s: chapter 17's file for "cnn", the seed studies' for another
+    study, both for None. Each file is read only when it is needed."""
+    if study == "cnn":
+        return _stored_cnn()["runs"]
+    return _stored()["runs"] + (_stored_cnn()["runs"] if study is None else [])
 
 
 def runs(study: str | None = None, **setting):
@@ -72,8 +103,8 @@ def runs(study: str | None = None, **setting):
 
 
 def _select(study, setting) -> list[dict]:
-    stored = _stored()["runs"]
-    studies = sorted({r["study"] for r in stored})
+    stored = _all_runs(study)
+    studies = sorted({r["study"] for r in stored} | {"cnn"})
     if study is None:
         if setting:
             raise TypeError("name the study when you choose a setting, e.g. runs('lab', lr=0.01)")
@@ -177,7 +208,11 @@ class Placement:
             lines.append(
                 f"Epoch by epoch, your {self.what} was within the stored runs' range in "
                 f"{len(self.history) - len(outside)} of {len(self.history)} epochs"
-                + (f" (outside in epochs {', '.join(map(str, outside))})." if outside else ".")
+                + (
+                    f" (outside in epoch{'s' if len(outside) > 1 else ''} {', '.join(map(str, outside))})."
+                    if outside
+                    else "."
+                )
             )
         return "\n".join(lines)
 
@@ -229,7 +264,11 @@ def _label(study, setting) -> str:
         "wide": "this network",
         "fashion": "the lab's network on Fashion-MNIST",
         "page": "the drawing page's network",
+        "cnn": "chapter 17's networks",
     }
+    if study == "cnn" and set(setting) == {"network"}:
+        nets = {"cnn": "the convolutional network", "dense": "the lab's network"}
+        return f"{nets.get(setting['network'], setting['network'])} of chapter 17 (5 epochs)"
     extra = ", ".join(f"{'λ' if k == 'lam' else k} {v}" for k, v in setting.items())
     return names.get(study, study) + (f" with {extra}" if extra else "")
 

@@ -9,9 +9,10 @@ of _toc.yml to notebooks/ (same file name), in which the markdown says what the 
 * ``{glue:text}`name``` and ``{glue:text}`name:,``` -> the value stored in the notebook's outputs, formatted
   as myst-nb formats it (``myst_nb.core.variables.format_plain_text``); the glue records themselves (outputs
   the site never shows, and which Jupyter and VS Code show as "no renderer" notices) are left out;
-* a labelled equation -> ``\\tag{2.4}`` with the site's number (chapter number from _toc.yml, then the
-  labelled equations of the chapter counted in order, as Sphinx's ``math_numfig`` counts them); ``{eq}`` ->
-  ``(2.4)``, a link to the site's page when the equation is in another chapter;
+* a labelled equation -> ``\\tag{B2.4}`` with the site's number (chapter number from _toc.yml, then the
+  labelled equations of the chapter counted in order, as Sphinx's ``math_numfig`` counts them), written in
+  ``math_eqref_format`` as the site writes it (_ext/equation_numbers.py); ``{eq}`` -> ``(B2.4)``, a link to
+  the site's page when the equation is in another chapter;
 * ``{numref}`chapter %s <ch-fit>``` -> ``[chapter 8](<site>/book/05_fit.html#ch-fit)``; ``{ref}`` -> the
   section's title, ``{doc}`` -> the page's title, both linked to the site; ``(label)=`` lines disappear;
 * ``{cite:p}`` -> the author-year text that sphinxcontrib-bibtex puts on the site (its own styles, on
@@ -31,6 +32,10 @@ view, ``cellView: "form"`` with a first line ``# @title <what the cell is>`` (Co
 book's check (hidden)" for one that does both, "Hidden code" otherwise (see ``collapse``). The title is a
 comment, so the cell runs as the chapter's does. A cell tagged ``remove-cell`` (the Colab setup cell, which
 must be seen and run in Colab) is not collapsed.
+
+The copies are of the book's edition (``edition:`` in _config.yml, or ``BOOK_EDITION``; _ext/edition.py):
+in the student edition the solution cells (tagged ``solution``) are left out, in the instructor edition each
+solution is a closed ``<details>`` under its exercise.
 
 Everything else is kept as it is: code cells and their outputs, cell ids, tags and metadata, and the
 notebook's metadata. A role or directive that this script does not know stops it with an error naming the
@@ -64,6 +69,10 @@ import nbformat
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "_ext"))
+import edition as editions  # noqa: E402  (the setting `edition:` in _config.yml, shared with the build)
+from equation_numbers import equation_label  # noqa: E402  (B4.2: the number beside an equation)
+
 OUT_DIR = "notebooks"  # reader copies: notebooks/<name>.ipynb for the chapter book/<name>.ipynb
 RUN = "python scripts/reader_copies.py"
 
@@ -187,8 +196,9 @@ class Report:
 class Book:
     """_config.yml, _toc.yml, references.bib and every page of the toc: what the conversion needs to know."""
 
-    def __init__(self, root: Path = ROOT):
+    def __init__(self, root: Path = ROOT, edition: str | None = None):
         self.root = root
+        self.edition = edition or editions.edition(root)
         self.config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8")) or {}
         sphinx_config = (self.config.get("sphinx") or {}).get("config") or {}
         self.title = str(self.config.get("title", ""))
@@ -216,7 +226,7 @@ class Book:
             if page.is_notebook:
                 page.glue = glue_data(nbformat.read(page.path, as_version=4))
             conv = Converter(self, page, counters=counters, scan=True)
-            for source in _markdown_sources(page):
+            for source in _markdown_sources(page, self.edition):
                 conv.convert(source)
             self.numbered_equations[page.docname] = conv.report.tags
 
@@ -325,11 +335,11 @@ def _markdown(page: Page) -> str:
     return "\n\n".join(_markdown_sources(page))
 
 
-def _markdown_sources(page: Page) -> list[str]:
+def _markdown_sources(page: Page, edition: str = "instructor") -> list[str]:
     if not page.path.exists():
         return []
     if page.is_notebook:
-        nb = nbformat.read(page.path, as_version=4)
+        nb = _read(page, edition)
         return [c.source for c in nb.cells if c.cell_type == "markdown"]
     text = page.path.read_text(encoding="utf-8")
     return [re.sub(r"\A---\n.*?\n---\n", "", text, flags=re.S)]  # front matter is not content
@@ -595,7 +605,7 @@ class Converter:
         if star:
             return ["$$", maths, "$$"]
         number = self._number(None)
-        return ["$$", maths, f"\\tag{{{number}}}", "$$"]
+        return ["$$", maths, f"\\tag{{{self._tag(number)}}}", "$$"]
 
     # -- inline
 
@@ -632,8 +642,11 @@ class Converter:
         number = self._number(label)
         body = maths.rstrip()
         if "\n" in maths:
-            return f"$$\n{body.strip(chr(10))}\n\\tag{{{number}}}\n$$"
-        return f"$${body} \\tag{{{number}}}$$"
+            return f"$$\n{body.strip(chr(10))}\n\\tag{{{self._tag(number)}}}\n$$"
+        return f"$${body} \\tag{{{self._tag(number)}}}$$"
+
+    def _tag(self, number: str) -> str:
+        return equation_label(number, self.book.eqref_format)
 
     def _number(self, label: str | None) -> str:
         if self.scan:
@@ -894,9 +907,17 @@ def find_myst(markdown: str) -> list[str]:
     return found
 
 
+def _read(page: Page, edition: str) -> nbformat.NotebookNode:
+    """The chapter as the edition has it: the student edition has no solution cells (_ext/edition.py)."""
+    nb = nbformat.read(page.path, as_version=4)
+    if edition == "student":
+        nb.cells = [c for c in nb.cells if not editions.is_solution(c)]
+    return nb
+
+
 def reader_copy(book: Book, page: Page) -> tuple[nbformat.NotebookNode, Report]:
     """The reader copy of one chapter, and what went into it."""
-    nb = nbformat.read(page.path, as_version=4)
+    nb = _read(page, book.edition)
     out = copy.deepcopy(nb)
     conv = Converter(book, page)
     for index, cell in enumerate(out.cells):
@@ -960,10 +981,11 @@ def render(nb) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
-def build(root: Path = ROOT) -> dict[Path, tuple[str, Report]]:
-    """Every chapter's reader copy, in memory: {notebooks/<name>.ipynb: (file contents, report)}. Raises
-    ReaderCopyError listing every chapter that cannot be converted."""
-    book = Book(root)
+def build(root: Path = ROOT, edition: str | None = None) -> dict[Path, tuple[str, Report]]:
+    """Every chapter's reader copy, in memory: {notebooks/<name>.ipynb: (file contents, report)}, for
+    ``edition`` (default: the setting, _ext/edition.py). Raises ReaderCopyError listing every chapter that
+    cannot be converted."""
+    book = Book(root, edition)
     copies, errors = {}, []
     for page in book.pages:
         if not page.is_notebook:
@@ -1007,7 +1029,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         copies = build(ROOT)
-    except ReaderCopyError as error:
+    except (ReaderCopyError, ValueError) as error:  # ValueError: an edition that is none of the two
         print(f"error: {error}", file=sys.stderr)
         return 2
     problems = stale(ROOT, copies)

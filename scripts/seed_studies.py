@@ -1,6 +1,10 @@
 """Train every run of the book's seed studies and store them in labfns/seed_studies.json (`make seeds`).
 
-    python scripts/seed_studies.py [--jobs 2] [--threads 1] [--fresh]
+    python scripts/seed_studies.py [--jobs 2] [--threads 1] [--fresh] [--cnn]
+
+With --cnn it trains the convolutional network's study instead (labfns.convnet.PLAN: 20 networks, a few
+minutes) and stores it in labfns/cnn_study.json, a file of its own with its own code hash, so that adding
+it did not make the older runs stale; `make seeds` runs both. Everything below holds for either file.
 
 What is trained is labfns.studies.PLAN (186 networks; on the book's 2-core machine, two jobs of one thread
 each, about 40 minutes). Each finished run is appended at once to labfns/seed_studies.partial.jsonl,
@@ -30,19 +34,26 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from labfns import studies  # noqa: E402
+from labfns import convnet, studies  # noqa: E402
 from labfns.files import write_atomically  # noqa: E402
 
-PARTIAL = studies.STUDY_FILE.with_name("seed_studies.partial.jsonl")
+STORES = {"seeds": studies, "cnn": convnet}  # what is trained: plan(), run(), load_data(), code_hash()
+store = studies  # the one this run trains (main sets it; _init sets it in each job)
+
+
+def partial_file():
+    return store.STUDY_FILE.with_name(store.STUDY_FILE.stem + ".partial.jsonl")
 
 
 def key(spec: dict) -> str:
     return json.dumps({k: spec[k] for k in sorted(spec)}, separators=(",", ":"))
 
 
-def _init(threads: int) -> None:
+def _init(threads: int, name: str = "seeds") -> None:
     import torch
 
+    global store
+    store = STORES[name]
     torch.set_num_threads(threads)
 
 
@@ -53,8 +64,8 @@ def _one(spec: dict) -> tuple[dict, float]:
     start = time.perf_counter()
     name = "fashion" if spec["study"] == "fashion" else "mnist"
     if name not in _DATA:
-        _DATA[name] = studies.load_data(spec["study"])
-    return studies.run(spec, _DATA[name]), time.perf_counter() - start
+        _DATA[name] = store.load_data(spec["study"])
+    return store.run(spec, _DATA[name]), time.perf_counter() - start
 
 
 def cpu_name() -> str:
@@ -73,11 +84,11 @@ def summary(row: dict) -> str:
 
 
 def write(rows: list[dict], provenance: dict) -> None:
-    order = {key(spec): i for i, spec in enumerate(studies.plan())}
+    order = {key(spec): i for i, spec in enumerate(store.plan())}
     rows = sorted(rows, key=lambda r: order[key({k: r[k] for k in r if k in _spec_keys(r)})])
     text = '{"provenance": ' + json.dumps(provenance, indent=1) + ',\n"runs": [\n'
     text += ",\n".join(json.dumps(r, separators=(",", ":")) for r in rows) + "\n]}\n"
-    with write_atomically(studies.STUDY_FILE, "the seed studies") as f:
+    with write_atomically(store.STUDY_FILE, "the seed studies") as f:
         f.write(text.encode())
 
 
@@ -90,12 +101,16 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="runs trained at once")
     parser.add_argument("--threads", type=int, default=1, help="torch threads of each job (default 1)")
     parser.add_argument("--fresh", action="store_true", help="ignore the runs of an interrupted make seeds")
+    parser.add_argument("--cnn", action="store_true", help="the convolutional network's study (chapter 17)")
     args = parser.parse_args()
     if args.jobs < 1 or args.threads < 1:
         parser.error("--jobs and --threads must be at least 1")
 
-    code = studies.code_hash()
-    todo = studies.plan()
+    name = "cnn" if args.cnn else "seeds"
+    _init(args.threads, name)
+    PARTIAL = partial_file()
+    code = store.code_hash()
+    todo = store.plan()
     done = []
     if PARTIAL.exists() and not args.fresh:
         lines = PARTIAL.read_text().splitlines()
@@ -117,12 +132,11 @@ def main() -> None:
         flush=True,
     )
     if args.jobs == 1:
-        _init(args.threads)
         results = map(_one, todo)
     else:
         import multiprocessing as mp
 
-        pool = mp.get_context("spawn").Pool(args.jobs, initializer=_init, initargs=(args.threads,))
+        pool = mp.get_context("spawn").Pool(args.jobs, initializer=_init, initargs=(args.threads, name))
         results = pool.imap_unordered(_one, todo)
     n_total = len(done) + len(todo)
     for row, seconds in results:
@@ -145,6 +159,7 @@ def main() -> None:
 
     provenance = {
         "command": "make seeds (python scripts/seed_studies.py"
+        + (" --cnn" if args.cnn else "")
         + (f" --jobs {args.jobs}" if args.jobs != 2 else "")
         + (f" --threads {args.threads}" if args.threads != 1 else "")
         + ")",
@@ -163,7 +178,7 @@ def main() -> None:
     }
     write(done, provenance)
     PARTIAL.unlink()
-    print(f"wrote {studies.STUDY_FILE.relative_to(ROOT)}: {len(done)} runs")
+    print(f"wrote {store.STUDY_FILE.relative_to(ROOT)}: {len(done)} runs")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import json
 import pytest
 import torch
 
-from labfns import studies, typical
+from labfns import convnet, studies, typical
 
 REMAKE = "run `make seeds` (about 40 minutes) and commit labfns/seed_studies.json"
 
@@ -74,3 +74,53 @@ def test_a_sample_trained_again_lands_among_the_stored_runs(spec):
     if spec["study"] == "lab":
         low, high = typical.band("lab", "valid_acc", **setting)
         assert low <= row["history"]["valid_acc"][-1] <= high
+
+
+# Chapter 17's study has a file of its own (labfns.convnet), with its own code hash.
+REMAKE_CNN = "run `python scripts/seed_studies.py --cnn` (a few minutes) and commit labfns/cnn_study.json"
+
+
+def _stored_cnn():
+    return json.loads(convnet.STUDY_FILE.read_text(encoding="utf-8"))
+
+
+def test_the_convolutional_study_was_made_by_this_code_and_is_its_plan():
+    stored = _stored_cnn()
+    made_by, now = stored["provenance"]["code_hash"], convnet.code_hash()
+    assert made_by == now, (
+        f"labfns/cnn_study.json was made by other code ({made_by}, now {now}): {REMAKE_CNN}"
+    )
+    have = sorted(
+        json.dumps({k: r[k] for k in ("study", "network", "seed")}, sort_keys=True) for r in stored["runs"]
+    )
+    assert have == sorted(json.dumps(s, sort_keys=True) for s in convnet.plan()), REMAKE_CNN
+    assert "--cnn" in stored["provenance"]["command"]
+    for row in stored["runs"]:
+        assert len(row["history"]["valid_acc"]) == convnet.SETTINGS["epochs"]
+        assert all(0 <= row[m] <= 1 for m in ["test_error", *convnet.MOVES])
+    assert (
+        typical.provenance("cnn")["code_hash"] == now
+        and typical.provenance()["code_hash"] == studies.code_hash()
+    )
+
+
+def test_the_convolutional_study_changes_when_its_code_does(monkeypatch):
+    real = convnet.Path.read_text
+
+    def edited(path, *args, **kwargs):
+        text = real(path, *args, **kwargs)
+        return text.replace("kernel_size=3", "kernel_size=5") if path.name == "convnet.py" else text
+
+    before = convnet.code_hash()
+    monkeypatch.setattr(convnet.Path, "read_text", edited)
+    assert convnet.code_hash() != before
+
+
+def test_a_dense_run_of_the_convolutional_study_trained_again_lands_among_the_stored_runs():
+    spec = {"study": "cnn", "network": "dense", "seed": 9}
+    assert spec in convnet.plan()
+    with torch.random.fork_rng():
+        row = convnet.run(spec, convnet.load_data())
+    for metric in ["test_error", "acc_right_2", "acc_half"]:
+        low, high = typical.band("cnn", metric, network="dense")
+        assert low <= row[metric] <= high, f"{metric} {row[metric]} outside [{low}, {high}]"

@@ -25,9 +25,16 @@ STORE = {
 }
 
 
+CNN_STORE = {
+    "provenance": {"code_hash": "y"},
+    "runs": [{"study": "cnn", "network": "cnn", "seed": 0, "test_error": 0.02}],
+}
+
+
 @pytest.fixture
 def stored(monkeypatch):
     monkeypatch.setattr(typical, "_stored", lambda: STORE)
+    monkeypatch.setattr(typical, "_stored_cnn", lambda: CNN_STORE)
 
 
 def test_where_counts_the_runs_below_and_names_the_book_run(stored):
@@ -66,11 +73,11 @@ def test_where_places_a_history_epoch_by_epoch(stored):
     h = History([{"epoch": 1, "valid_acc": 0.99}, {"epoch": 2, "valid_acc": 0.951}])
     p = labfns.where(h, "lab", lr=0.01)
     assert [q.typical for q in p.history] == [False, True] and p.epoch == 2
-    assert "within the stored runs' range in 1 of 2 epochs (outside in epochs 1)" in repr(p)
+    assert "within the stored runs' range in 1 of 2 epochs (outside in epoch 1)" in repr(p)
 
 
 def test_where_refuses_what_it_cannot_place(stored):
-    with pytest.raises(ValueError, match="study must be one of 'lab', 'table'"):
+    with pytest.raises(ValueError, match="study must be one of 'cnn', 'lab', 'table'"):
         labfns.where(0.05, "labs", "test_error")
     with pytest.raises(TypeError, match="no setting lrate"):
         labfns.where(0.05, "lab", "test_error", lrate=0.01)
@@ -111,7 +118,7 @@ def test_runs_is_one_row_per_run(stored):
     frame = typical.runs("lab", lr=0.01)
     assert len(frame) == 4 and list(frame["seed"]) == [0, 1, 2, 3]
     assert frame.loc[0, "valid_acc"] == [0.90, 0.95]
-    assert len(typical.runs()) == 5
+    assert len(typical.runs()) == 6 and len(typical.runs("cnn")) == 1  # the seed studies' and chapter 17's
     with pytest.raises(TypeError, match="name the study"):
         typical.runs(lr=0.01)
 
@@ -136,3 +143,19 @@ def test_a_missing_file_says_how_to_make_it(monkeypatch, tmp_path):
             labfns.where(0.05, "lab", "test_error", lr=0.01)
     finally:
         typical._stored.cache_clear()
+
+
+def test_chapter_17s_study_is_read_from_its_own_file(monkeypatch, tmp_path):
+    p = labfns.where(0.024, "cnn", "test_error", network="cnn")
+    assert "the convolutional network of chapter 17 (5 epochs)" in repr(p) and p.n == 10
+    low, high = labfns.band("cnn", "acc_right_2", network="dense")
+    assert 0 <= low < high <= 1
+    assert "digits moved 2 px right" in repr(labfns.where(0.9, "cnn", "acc_right_2", network="cnn"))
+    monkeypatch.setattr(typical, "CNN_STUDY_FILE", tmp_path / "cnn_study.json")
+    typical._stored_cnn.cache_clear()
+    try:
+        assert len(labfns.typical.runs("lab", lr=0.01)) == 20  # the other studies do not need the file
+        with pytest.raises(FileNotFoundError, match="seed_studies.py --cnn"):
+            labfns.typical.runs("cnn")
+    finally:
+        typical._stored_cnn.cache_clear()
