@@ -69,7 +69,20 @@ def _source_read(app, docname: str, source: list[str]) -> None:
     source[0] = json.dumps(for_edition(json.loads(source[0]), "student"), ensure_ascii=False)
 
 
+EDITION_TEXT = {  # the landing page's {{ edition_text }}: which edition a reader has before them
+    "instructor": "This is the instructor edition: each exercise's solution is folded under it.",
+    "student": "This is the student edition: it has the exercises and their answer checks, not the solutions.",
+}
+
+
+def _add_substitution(app, config) -> None:
+    # config-inited runs before myst-parser reads its configuration (builder-inited).
+    text = EDITION_TEXT[config.book_edition]
+    config.myst_substitutions = {**(config.myst_substitutions or {}), "edition_text": text}
+
+
 def setup(app):
     app.add_config_value("book_edition", edition(app.srcdir), "env")
+    app.connect("config-inited", _add_substitution)
     app.connect("source-read", _source_read)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

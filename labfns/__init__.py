@@ -3,7 +3,8 @@
 One module per idea: ``data`` (loading MNIST), ``model`` (the slides' network), ``train`` (the loop that
 fits it, evaluation, prediction), ``plots`` (pictures), ``maths`` (the slides' equations by hand),
 ``export`` (the network for the browser), ``book`` (helpers for the chapters' prose and checks),
-``answers`` (the exercises' answers, which check themselves), ``studies`` (what the seed studies train)
+``answers`` (the exercises' answers, which check themselves), ``convnet`` (chapter 17's convolutional
+network and its study), ``studies`` (what the seed studies train)
 and ``typical`` (a reader's run among the stored ones); and the plumbing under them: ``checks`` (every
 argument check), ``files`` (writing files safely) and ``cuda_graph`` (the GPU's fast path). What a reader
 calls is listed in ``__all__``; the plumbing stays in its module (``labfns.data.install_idx_files``,
@@ -18,6 +19,7 @@ _check_torch_version(_torch.__version__)  # before anything else: a clear error 
 
 from .answers import check_answer
 from .book import check_within, close_figure, glue, lab_network
+from .convnet import ConvNet, moved_digits
 from .data import FASHION_CLASSES, DataError, load_fashion_mnist, load_mnist
 from .export import export_weights_js, load_weights_js
 from .model import (
@@ -57,6 +59,7 @@ from .typical import band, plot_where, where
 __version__ = "0.2.0"  # the one place the version is written: pyproject.toml reads it from here
 
 __all__ = [
+    "ConvNet",
     "FASHION_CLASSES",
     "DataError",
     "Dropout",
@@ -79,6 +82,7 @@ __all__ = [
     "load_fashion_mnist",
     "load_mnist",
     "load_weights_js",
+    "moved_digits",
     "plot_activations",
     "plot_confusion",
     "plot_histories",

@@ -222,6 +222,105 @@ def _check_eval(model):
     return True, "evaluation mode, dropout off"
 
 
+def _check_output_gradient(grad, scores=None, labels=None):  # chapter 8: ∂L/∂Z = (F − Y)/n
+    if scores is None or labels is None:
+        raise AnswerTypeError("needs scores= and labels= too: the outputs Z and the true classes")
+    d, z, y = _tensor(grad, "∂L/∂Z"), _tensor(scores, "scores="), _tensor(labels, "labels=").long()
+    if z.ndim != 2 or y.shape != z.shape[:1]:
+        raise AnswerTypeError("needs scores= of shape (n, classes) and labels= with one class per row")
+    if d.shape != z.shape:
+        raise AnswerTypeError(f"expects ∂L/∂Z of the scores' shape {tuple(z.shape)}, one row per image")
+    n, f, Y = len(z), z.softmax(1), F.one_hot(y, z.shape[1]).double()
+    sign = "the sign is reversed: ∂L/∂Z is F − Y, predicted minus true (Y − F are the residuals)"
+    for target, mistake in [
+        ((f - Y) / n, None),
+        (f - Y, "that is the gradient of the summed loss: L is the mean over the batch, so divide by n"),
+        ((Y - f) / n, sign),
+        (Y - f, sign + ", and L is the mean: divide by n"),
+        ((z - Y) / n, "the outputs Z where the probabilities belong: take the softmax of Z first"),
+        ((z.softmax(0) - Y) / n, "softmax over the wrong dimension: one row per image, so dim=1"),
+        ((f - y[:, None]) / n, "the labels subtracted as numbers: Y is one-hot, one column per class"),
+        (f / n, "Y is missing: subtract the one-hot labels from the probabilities"),
+    ]:
+        # 32-bit rounding: each entry within 1e-5 of the largest (F − Y cancels to ~1e-7 near f = 1)
+        if torch.allclose(d, target, rtol=1e-4, atol=1e-5 * float(target.abs().max()) + 1e-12):
+            return mistake is None, mistake or "(F − Y)/n, the probabilities minus the one-hot labels over n"
+    return False, "not (F − Y)/n: the softmax of each row, minus the one-hot labels, divided by n"
+
+
+# chapters 11 to 16: the checks of their exercises about an object
+def _check_dropout_mask(m, u=None):
+    if u is None:
+        raise AnswerTypeError("needs u= too: the uniform draws the mask was made from")
+    m, u = _tensor(m, "the mask"), _tensor(u, "u=")
+    if m.shape != u.shape:
+        raise AnswerTypeError(f"expects a mask of u's shape {tuple(u.shape)}, not {tuple(m.shape)}")
+    phi = 0.4  # the exercise's rate, drop1's
+    kept, dropped = (u >= phi).double(), (u < phi).double()
+    for target, mistake in [
+        (kept / (1 - phi), None),
+        (kept, "a mask of 0s and 1s: the kept units need the scaling 1/(1 − φ) too"),
+        (dropped / (1 - phi), "kept and dropped swapped: a unit is kept when u ≥ φ, with probability 1 − φ"),
+        (kept / phi, "the kept units scaled by 1/φ: the scaling is 1/(1 − φ)"),
+        (kept * (1 - phi), "the kept units multiplied by 1 − φ: divide by it instead"),
+    ]:
+        if torch.allclose(m, target, rtol=1e-5, atol=1e-6):
+            return mistake is None, mistake or "0 where u < φ, 1/(1 − φ) where u ≥ φ"
+    return False, "each entry is 0 (dropped, u < φ) or 1/(1 − φ) (kept, u ≥ φ)"
+
+
+def _check_templates(t, x=None, y=None):
+    if x is None or y is None:
+        raise AnswerTypeError("needs x= and y= too: the training images and labels the templates average")
+    for given, what in ((x, "x="), (y, "y=")):  # the types only: x is averaged class by class below
+        _tensor(given[:1] if hasattr(given, "shape") else given, what)
+    t, x, y = _tensor(t, "the templates"), torch.as_tensor(x).flatten(1), torch.as_tensor(y).long()
+    n_classes, p = int(y.max()) + 1, x.shape[1]
+    right = torch.stack([x[y == c].mean(dim=0, dtype=torch.float64) for c in range(n_classes)])
+    if t.numel() != right.numel():
+        raise AnswerTypeError(
+            f"expects {n_classes} templates of {p} pixels, not a tensor of shape {tuple(t.shape)}"
+        )
+    if tuple(t.shape) == (p, n_classes):
+        close = torch.allclose(t.T, right, rtol=1e-4, atol=1e-5)
+        return False, "transposed: one row per class" if close else "one row per class, one column per pixel"
+    t = t.reshape(n_classes, p)
+    counts = torch.bincount(y, minlength=n_classes).double()[:, None]
+    for target, mistake in [
+        (right, None),
+        (right * counts, "sums, not averages: divide each class's sum by its number of images n_c"),
+        (
+            x.mean(dim=0, dtype=torch.float64).expand_as(right),
+            "every row is the average of all the images: average each class apart",
+        ),
+    ]:
+        if torch.allclose(t, target, rtol=1e-4, atol=1e-5):
+            return mistake is None, mistake or "each row is its class's average image"
+    if (torch.cdist(t, right).min(dim=1).values < 1e-3).all():
+        return False, "the right averages in the wrong order: row c must be class c's"
+    return False, "row c is the average of the training images of class c"
+
+
+def _check_parity_one_hot(e, digits=None):
+    if digits is None:
+        raise AnswerTypeError("needs digits= too: the digits whose parity e codes")
+    e, d = _tensor(e, "e"), _tensor(digits, "digits=").long().flatten()
+    even = (d % 2 == 0).long()
+    if tuple(e.shape) == (len(d),):
+        return False, "a label per image, not one-hot: e has a column per class, 1 in the image's class"
+    if tuple(e.shape) == (len(d), 10) and torch.equal(e, F.one_hot(d, 10).double()):
+        return False, "that is the digit one-hot, ten columns: e codes the parity, two classes"
+    if tuple(e.shape) != (len(d), 2):
+        raise AnswerTypeError(
+            f"expects a row per digit and a column per class, ({len(d)}, 2), not {tuple(e.shape)}"
+        )
+    if torch.equal(e, F.one_hot(even, 2).double()):
+        return True, "one row per image, 1 in the column of its class"
+    if torch.equal(e, F.one_hot(1 - even, 2).double()):
+        return False, "columns swapped: class c = 1 is even (even = 1 for 0, 2, 4, 6, 8)"
+    return False, "each row holds one 1: in column 1 for an even digit, in column 0 for an odd one"
+
+
 PER_UNIT = "one intercept per layer is too few: there is one per unit"
 # The exercises, id -> question, in one place: renumber by changing a key (the name keeps the hashes).
 EXERCISES: dict[str, Exercise] = {
@@ -252,6 +351,20 @@ EXERCISES: dict[str, Exercise] = {
         "pixels",
         "tensor",
         check=_check_pixels,
+    ),
+    "1.6": Exercise(
+        "The lab keeps MNIST's 60,000 training images in memory as 32-bit floats, 4 bytes a number. How many "
+        "bytes is that?",
+        "train-bytes",
+        "int",
+        "3b77fe0c1ffe5006",
+        {
+            "48154add7cbb94f6": "one byte a pixel is the files' size; a 32-bit float takes 4 bytes",
+            "8cf0fa1596e8876a": "8 bytes a number is float64, NumPy's default; PyTorch's default float is 32-bit",
+            "3048010dcb575ec8": "an image has 28 × 28 = 784 pixels, not 28",
+            "97881acf63b60698": "32 is the number of bits; a byte is 8 bits, so a 32-bit float is 4 bytes",
+        },
+        "images × pixels per image × bytes per number",
     ),
     "3.4": Exercise(
         "How many parameters has the slides' network, 784-256-128-10, in total?",
@@ -334,6 +447,317 @@ EXERCISES: dict[str, Exercise] = {
         "model",
         check=_check_eval,
     ),
+    "5.4": Exercise(
+        "How many optimizer steps does the lab's fit take in its 10 epochs: batches of 256, 20 % of the "
+        "60,000 training images held out?",
+        "lab-steps",
+        "int",
+        "5694dc4dd8eee9f3",
+        {
+            "64622217c159cfd1": "the last, partial batch of each epoch is dropped: it makes a step too",
+            "a05764610a2098ad": "that is one epoch; the lab runs ten",
+            "39cf23428127b6ea": "that is for all 60,000 images: fit trains on the 80 % it does not hold out",
+            "dbffec2c1d7cf738": "the ten epochs' images divided by 256 at once: each epoch ends with its own "
+            "partial batch, so round up per epoch",
+        },
+        "steps per epoch, the last batch partial (rounded up), times the epochs",
+    ),
+    "5.5": Exercise(
+        "In one epoch of the lab each full batch has a mean loss of 0.30 and the last batch 0.60. What "
+        "training loss does the log show for the epoch (to 4 decimals)?",
+        "epoch-loss",
+        "float",
+        "c86a9408c5821241",
+        {
+            "b6a5bc20a74f5082": "that is the mean of the batches' losses, each batch counting once: "
+            "train_epoch weighs each by its number of images, so that each image counts once",
+            "381d7c26e29724ba": "the last batch is left out: its images count too",
+            "048c56f65b235197": "that is the mean of 0.30 and 0.60: weigh each batch by its number of images",
+            "1b72e063538ae4d3": "that is the sum over the images: the log shows their mean",
+            "3aa3d379009e1164": "that is the sum of the batches' losses: the log shows the mean per image",
+        },
+        "each batch's mean loss times its number of images, summed, divided by the images of the epoch",
+        decimals=4,
+    ),
+    "7.1": Exercise(
+        "How many parameters does LDA estimate for the ten digits and 784 pixels: the class means, one "
+        "shared covariance matrix and the class proportions?",
+        "lda-parameters",
+        "int",
+        "86d48a2be999664e",
+        {
+            "64fd7ca16750c13c": "the covariance matrix is symmetric: count each pair of pixels once, with "
+            "the variances",
+            "20895ce6e450dd1f": "the ten class proportions sum to 1: only nine are free",
+            "fcbebe026b671a31": "the class proportions are missing: nine of them are free",
+            "0522407fb2b19467": "the diagonal is missing: the 784 variances are parameters too",
+            "3d50cf7a96f1eb83": "one covariance matrix per digit is QDA: LDA's is shared by the ten digits",
+            "f9f678bf798ec995": "the class means are missing: ten of them, one number per pixel",
+        },
+        "ten means of 784 pixels, one symmetric 784 × 784 covariance matrix, and the free class proportions",
+    ),
+    "7.5": Exercise(
+        "Two networks disagree on 30 test digits: 20 that only the first gets right, 10 that only the second "
+        "does. What is the exact two-sided McNemar p-value (to 3 significant digits)?",
+        "mcnemar-20-10",
+        "float",
+        "eaeda35595b930d1",
+        {
+            "5b5e72c9e6feba80": "that is one-sided: the test is two-sided, twice the smaller tail",
+            "3e713c60c8eacb8d": "the tail stops one short: P(X ≤ 10) includes X = 10",
+            "4f7c2307f346ec26": "that is the χ² approximation (with continuity correction): the exact test "
+            "is the binomial",
+            "834b112022d7d249": "that is the χ² approximation: the exact test is the binomial",
+        },
+        "twice the probability of at most 10 successes in 30 trials with probability 1/2",
+        sig=3,
+    ),
+    "8.3": Exercise(
+        "A network 784-64-10 (one hidden layer of 64 units): how many operations of its matrix products "
+        "does one training step take per image, counted as (8.13) counts them?",
+        "step-operations-64",
+        "int",
+        "5f1e095223c7bc30",
+        {
+            "691dcbc7011ef884": "the first layer passes nothing down: the images need no gradient, so it "
+            "costs 4 operations per weight, not 6",
+            "94ce252680991282": "that is the forward pass alone: the backward pass adds the weights' "
+            "gradients and the gradient passed down",
+            "d12969d8c4026997": "multiplications only: each comes with an addition, 2·a·b per layer and image",
+            "2a716a7b4a360b61": "that is the rule of thumb 6 × parameters, which counts the intercepts and "
+            "gives the first layer 6 operations per weight",
+            "357edf26dd8aa1b5": "the intercepts counted as weights: (8.13) counts the products' a·b weights",
+            "01d9169c0e181b71": "that is for a batch of 256: the question asks per image",
+        },
+        "(8.13) per image: 4 operations per weight of the first layer, 6 per weight of the others",
+    ),
+    "8.4": Exercise(
+        "Compute ∂L/∂Z, the gradient of the mean cross-entropy with respect to the outputs, for a batch; "
+        "pass it, with scores= the outputs Z and labels= the true classes.",
+        "output-gradient",
+        "tensor",
+        check=_check_output_gradient,
+        inputs=("scores", "labels"),
+    ),
+    "10.4": Exercise(
+        "With Keras' settings of chapter 7, ρ = 0.001 and α = 0.9, how far does RMSprop's first step move a "
+        "weight whose gradient is large beside ε (to 3 significant digits)?",
+        "rmsprop-first-step-keras",
+        "float",
+        "bdbe5b6627b859b4",
+        {
+            "9499b3e7c99d205b": "that is ρ, the step once v has caught up with the gradients: before the "
+            "first step v = 0",
+            "bee6f9ba2c2ad208": "that is ρ/(1 − α), without the square root (or α = 0.99, PyTorch's)",
+            "fa84fa1a7e3a285a": "α and 1 − α swapped: the new G² enters v with the weight 1 − α",
+            "c2f09680ce49b56c": "multiplied by √(1 − α): the step divides by √v",
+        },
+        "v = (1 − α) G² after the first step; divide ρ G by its square root",
+        sig=3,
+    ),
+    "10.5": Exercise(
+        "fit's weight_decay λ = 1e-4, on the lab's split (20 % of the 60,000 training images held out): "
+        "what is ISLR2's λ for the same penalty (to 3 significant digits)?",
+        "ridge-lambda-islr2",
+        "float",
+        "fa1f083d85ea9b8d",
+        {
+            "f144b2f66e4c12b0": "the ½ is missing: PyTorch's penalty is λ/2 Σ w², ISLR2's has no ½",
+            "f623251219e44708": "n is the 48,000 images fit trains on, not all 60,000",
+            "bb38169786ac27b3": "the ½ is missing, and n is the 48,000 images fit trains on, not 60,000",
+            "e03a9d224fdc7e5c": "n is missing: ISLR2's loss is summed over the n images, fit's is their mean",
+            "7a21956ca4b6f0d1": "the wrong way round: λ = 2 λ_ISLR2 / n, so λ_ISLR2 = n λ / 2",
+            "d1b69e4fb44217ba": "that is PyTorch's λ itself: ISLR2's loss is a sum, not a mean",
+        },
+        "divide ISLR2's objective by n and compare the penalties",
+        sig=3,
+    ),
     # chapters 5, 7, 8 and 10
+    "11.4": Exercise(
+        "Dropout with φ = 0.4: each entry m of the mask is 1/(1 − φ) with probability 1 − φ and 0 "
+        "otherwise. What is its variance (to 3 significant digits)?",
+        "dropout-mask-variance",
+        "float",
+        "e62f80540000c66e",
+        {
+            "cadf323a4935180c": "φ(1 − φ) is the variance of the 0/1 keep indicator, before the scaling 1/(1 − φ)",
+            "37fa7a64d74f4b2d": "that is E[m²]; the variance subtracts the squared mean, (E m)² = 1",
+            "01c14d40acbf1b7a": "that is the standard deviation; the question asks the variance",
+            "3a48f15637b0106f": "φ and 1 − φ swapped: a unit is dropped with probability φ",
+            "c3b5c733041e5659": "that is φ, the probability of a 0; the variance is E[m²] − (E m)²",
+        },
+        "E[m²] − (E m)², with m = 1/(1 − φ) with probability 1 − φ and 0 otherwise",
+        sig=3,
+    ),
+    "11.5": Exercise(
+        "Make the dropout mask M_1 of equation (11.1) with φ = 0.4 from uniform draws u; pass the mask, "
+        "and u= the draws.",
+        "dropout-mask",
+        "tensor",
+        check=_check_dropout_mask,
+        inputs=("u",),
+    ),
+    "12.2": Exercise(
+        "RMSprop with ρ = 0.01 and α = 0.9: how far does its first step move a weight with a non-zero "
+        "gradient (to 3 significant digits)?",
+        "rmsprop-first-step-decay",
+        "float",
+        "1ca0b287258422d8",
+        {
+            "e12a51c49964dae3": "that is ρ/√(1 − 0.99), PyTorch's default α, or ρ/(1 − α) without the "
+            "square root: take √(1 − α) with α = 0.9",
+            "09fefe9cb694a962": "that is ρ itself, where the steps settle (and Adam's first step); RMSprop's "
+            "v starts at 0, so its first step is larger",
+            "a2a31fd0a2cb0846": "that is ρ·√(1 − α) (or Keras' 0.001 divided by √(1 − α)): divide ρ = 0.01 "
+            "by √(1 − α)",
+            "68876fa1c027f792": "that is ρ/√α: the square root is of 1 − α",
+        },
+        "equation (12.1): ρ divided by the square root of 1 − α",
+        sig=3,
+    ),
+    "12.4": Exercise(
+        "RMSprop's v starts at 0; after t steps that zero weighs α^t in v_t. With α = 0.99, after how many "
+        "steps does it first weigh less than 1 %?",
+        "rmsprop-zero-weight",
+        "int",
+        "1e515066bd21565b",
+        {
+            "e33abbc0dccb9d37": "rounded down: at that step α^t is still just above 0.01; round up",
+            "5018b8b2285b1dd6": "that is α = 0.9, Keras' decay; PyTorch's RMSprop, the slides', has α = 0.99",
+            "91ec5b9f3ff4de4b": "that is where the zero weighs less than 10 %; the question asks 1 %",
+            "190259c0ed818368": "1/(1 − α) is the running average's memory; solve α^t < 0.01 for t",
+            "0e80736eefa842d9": "that is the epoch; the question asks the number of steps",
+        },
+        "the smallest whole t with α^t < 0.01",
+    ),
+    "13.4": Exercise(
+        "Suppose 10 of the second layer's 128 units are dead. How many of the network's parameters do they "
+        "waste: their own weights and intercepts, and the output-layer weights that read them?",
+        "dead-unit-cost",
+        "int",
+        "f5e710931a3359de",
+        {
+            "ed85f2ff3b1ed2dc": "only the dead units' own coefficients: each of the 10 output units also has "
+            "a weight for each of them",
+            "07d85bc9fdf727ca": "own weights only: each dead unit also has its intercept, and 10 output "
+            "weights read it",
+            "8917dd085bcda077": "the output layer's intercepts belong to its own units, not to the dead ones",
+            "16779ed65844d489": "that is one dead unit; the question has ten",
+            "fe0ab7ec22a91dc7": "those would be first-layer units; these are second-layer units, with 256 "
+            "inputs each and 10 output units reading them",
+            "ec9e97b6a3bd684d": "only the output layer's weights: the dead units' own coefficients are wasted too",
+        },
+        "per dead unit: its 256 weights and intercept, and one weight in each of the 10 output units",
+    ),
+    "13.5": Exercise(
+        "How many of fc1's weights belong to pixels that are blank (0) in all 60,000 training images?",
+        "blank-pixel-weights",
+        "int",
+        "96aada31e15a523f",
+        {
+            "9ab8f3d6ea378b5a": "that is the number of blank pixels; each has a weight in each of the 256 units",
+            "d72ab8c22b40c1ce": "those are the pixels blank in every test image; the question asks the training images",
+            "69537154d6c41437": "that counts pixels blank in some training image (any), which is every pixel: "
+            "the question asks all",
+        },
+        "the pixels with no ink in any training image, times one weight per first-layer unit",
+    ),
+    "14.4": Exercise(
+        "The slides' network retrained for the seven classes of exercise 1 (the four tops merged): how many "
+        "parameters has it?",
+        "seven-class-parameters",
+        "int",
+        "68763ed6e6708939",
+        {
+            "8090507cd67d8a67": "that is the ten-class network: the output layer has one unit per class",
+            "36224128e4fc8bf0": "the three output units removed take their intercepts with them, not only "
+            "their weights",
+            "e193ac62b55d8efa": "that is the output layer alone: add the two hidden layers",
+            "4a4cd62f88610b2c": "that is how many fewer; the question asks the new total",
+        },
+        "for each layer, (inputs + 1) × units, with 7 output units",
+    ),
+    "14.5": Exercise(
+        "Compute the ten templates x̄_c of equation (14.1), one per class in label order; pass them, with "
+        "x= and y= the training images and labels.",
+        "class-templates",
+        "tensor",
+        check=_check_templates,
+        inputs=("x", "y"),
+    ),
+    "15.2": Exercise(
+        "The multi-task network with a third head, 'is the digit 5 or more?' (two classes): how many "
+        "parameters has it?",
+        "three-heads-parameters",
+        "int",
+        "ff87ebcbcd57758e",
+        {
+            "e208b0d08abc35d2": "the new head's intercepts are missing: each of its 2 units has one",
+            "3dc88c3e544e4d49": "that is three single-task networks; the question asks one network, three heads",
+            "c3792a5424e8bba3": "one output unit for the new head: this chapter's heads have one per class, two here",
+            "3493e34ae2f53f4a": "that is the two-head network: add the third head",
+        },
+        "the trunk once, plus (128 + 1) × classes for each head",
+    ),
+    "15.4": Exercise(
+        "Code the parity of some digits one-hot, as the e_ic of equation (15.2): a row per digit, a column "
+        "per class c (c = 1: even); pass it, with digits= the digits.",
+        "parity-one-hot",
+        "tensor",
+        check=_check_parity_one_hot,
+        inputs=("digits",),
+    ),
+    "16.1": Exercise(
+        "The pen is 28 units wide; the page scales a drawing whose longer side is h units into the 20-pixel "
+        "box. How wide, in input pixels, are the strokes of a drawing 140 units tall (to 2 significant digits)?",
+        "stroke-width",
+        "float",
+        "093270bf7f58f248",
+        {
+            "f709acb294da3cb2": "scaled to the 28-pixel frame: the page scales the drawing into the 20-pixel box",
+            "e68f5d434bfb4641": "scaled by the pad's 280 units: the scale is set by the drawing's own height, 20/h",
+            "6be8c6e8d5692d94": "the whole pad shrunk to the 28×28 frame: the drawing's longer side becomes 20 pixels",
+        },
+        "the pen's 28 units times the scale 20/h",
+        sig=2,
+    ),
+    "16.4": Exercise(
+        "How many multiplications does the page's forward pass make for one drawing, in the sums of its "
+        "three layers (the softmax aside)?",
+        "page-multiplications",
+        "int",
+        "ec9059a52ff35779",
+        {
+            "3e290f6b7daef689": "that counts the intercepts too: they are added, not multiplied",
+            "2864e1bc2fb44d7e": "the output layer's are missing: each Z_m multiplies 128 activations",
+            "3d6a7645e61ca49b": "only the first hidden layer: the second and the output layer multiply too",
+        },
+        "one multiplication per weight w_kj (not per intercept), layer by layer",
+    ),
     # chapters 11 to 16
+    "17.1": Exercise(
+        "How many parameters has a convolution layer of 16 filters, each 3×3 on 8 maps, with an intercept each?",
+        "conv2-parameters",
+        "int",
+        "a8749206b59e3051",
+        {
+            "01e192fd36f3630d": "the intercepts are missing: each filter has one",
+            "811f7a05a3bd35c8": "a filter of this layer covers the 3×3 patch of all 8 maps below it, not one",
+            "999e55264b1ac1ac": "each filter has 3×3 weights on each of the 8 maps, and an intercept",
+            "69d71672a13a70a5": "one intercept per input map: there is one per filter, 16",
+        },
+        "filters × (maps × 3 × 3 + 1)",
+    ),
+    "17.2": Exercise(
+        "Without padding, a 3×3 filter on a 28×28 image, then 2×2 max pooling: what (rows, columns) has a map?",
+        "valid-conv-then-pool",
+        "shape",
+        "dcba514df507d92d",
+        {
+            "9cb42245cf80e820": "that is with padding; without it the filter fits 28 − 3 + 1 positions a side",
+            "1da833cf101168eb": "that is before pooling: 2×2 max pooling halves the rows and the columns",
+            "eb500a638060629a": "a 3×3 filter fits 28 − 3 + 1 positions along a side, not 28 − 3 − 1",
+        },
+        "the positions where the whole 3×3 patch lies inside the image, then halved by the pooling",
+    ),
 }

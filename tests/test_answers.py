@@ -25,17 +25,40 @@ def params(sizes):
 
 E = math.e
 RIGHT = {
+    "1.6": 60_000 * 28 * 28 * 4,
     "2.4": (784 + 1, 256),
     "2.5": (784 + 1) * 256,
     "3.4": params([784, 256, 128, 10]),
     "3.5": params([4, 2, 3, 1]),
     "4.5": -math.log(1 / 10),
     "4.6": E**3 / (E**1 + E**2 + E**3),
+    "5.4": 10 * math.ceil(48_000 / 256),  # 20 % of 60,000 held out; the last batch partial
+    "5.5": (187 * 256 * 0.30 + (48_000 - 187 * 256) * 0.60) / 48_000,  # a mean over images
+    "7.1": 10 * 784 + 784 * 785 // 2 + 9,  # means, a symmetric covariance, nine free proportions
+    "7.5": 2 * sum(math.comb(30, j) for j in range(10 + 1)) / 2**30,
+    "8.3": 2 * 784 * 64 * 2 + 2 * 64 * 10 * 3,  # the first layer passes no gradient down
+    "10.4": 1e-3 / math.sqrt(1 - 0.9),  # v = (1 - α) G² before the first step's division
+    "10.5": 48_000 * 1e-4 / 2,
     # chapters 5, 7, 8 and 10
+    "11.4": 0.4 / (1 - 0.4),  # E[m²] − (E m)² = 1/(1 − φ) − 1
+    "12.2": 0.01 / math.sqrt(1 - 0.9),  # (12.1)
+    "12.4": math.ceil(math.log(0.01) / math.log(0.99)),  # the first t with 0.99^t < 0.01
+    "13.4": 10 * ((256 + 1) + 10),  # own weights and intercept, one weight in each output unit
+    "13.5": 67 * 256,  # MNIST's 67 pixels blank in every training image, one weight per unit
+    "14.4": params([784, 256, 128, 7]),
+    "15.2": params([784, 256, 128]) + (128 + 1) * (10 + 2 + 2),  # one trunk, three heads
+    "16.1": 28 * 20 / 140,  # the pen's 28 units, scaled by 20 / h
+    "16.4": 784 * 256 + 256 * 128 + 128 * 10,  # one per weight w_kj; intercepts are added
     # chapters 11 to 16
+    "17.1": 16 * (8 * 3 * 3 + 1),
+    "17.2": ((28 - 3 + 1) // 2, (28 - 3 + 1) // 2),
 }
 # A wrong answer of each recognised kind, and a word of the message that must name it.
 MISTAKES = [
+    ("1.6", 60_000 * 784, "one byte a pixel"),
+    ("1.6", 60_000 * 784 * 8, "float64"),
+    ("1.6", 60_000 * 28 * 4, "not 28"),
+    ("1.6", 60_000 * 784 * 32, "number of bits"),
     ("2.4", (784, 256), "intercept row is missing"),
     ("2.4", (256, 785), "transposed"),
     ("2.4", (256, 784), "nn.Linear"),
@@ -58,8 +81,89 @@ MISTAKES = [
     ("4.6", E**2 / (E + E**2 + E**3), "second class"),
     ("4.6", E**3, "e^3 alone"),
     ("4.6", 1, "one-hot"),
+    ("5.4", 10 * (48_000 // 256), "partial batch"),
+    ("5.4", math.ceil(48_000 / 256), "one epoch"),
+    ("5.4", 10 * math.ceil(60_000 / 256), "60,000"),
+    ("5.4", 10 * 48_000 // 256, "round up per epoch"),
+    ("5.5", (187 * 0.30 + 0.60) / 188, "each batch counting once"),
+    ("5.5", 0.30, "last batch is left out"),
+    ("5.5", 0.45, "mean of 0.30 and 0.60"),
+    ("5.5", 187 * 256 * 0.30 + 128 * 0.60, "sum over the images"),
+    ("5.5", 187 * 0.30 + 0.60, "sum of the batches"),
+    ("7.1", 10 * 784 + 784 * 784 + 9, "symmetric"),
+    ("7.1", 10 * 784 + 784 * 785 // 2 + 10, "only nine are free"),
+    ("7.1", 10 * 784 + 784 * 785 // 2, "proportions are missing"),
+    ("7.1", 10 * 784 + 784 * 783 // 2 + 9, "diagonal is missing"),
+    ("7.1", 10 * 784 + 10 * 784 * 785 // 2 + 9, "QDA"),
+    ("7.1", 784 * 785 // 2 + 9, "means are missing"),
+    ("7.5", sum(math.comb(30, j) for j in range(10 + 1)) / 2**30, "one-sided"),
+    ("7.5", 2 * sum(math.comb(30, j) for j in range(10)) / 2**30, "one short"),
+    ("7.5", math.erfc(math.sqrt((20 - 10 - 1) ** 2 / 30 / 2)), "continuity correction"),
+    ("7.5", math.erfc(math.sqrt((20 - 10) ** 2 / 30 / 2)), "χ² approximation"),
+    ("8.3", 6 * (784 * 64 + 64 * 10), "passes nothing down"),
+    ("8.3", 2 * (784 * 64 + 64 * 10), "forward pass alone"),
+    ("8.3", 2 * 784 * 64 + 3 * 64 * 10, "multiplications only"),
+    ("8.3", 6 * params([784, 64, 10]), "rule of thumb"),
+    ("8.3", 4 * 785 * 64 + 6 * 65 * 10, "intercepts counted"),
+    ("8.3", 256 * (4 * 784 * 64 + 6 * 64 * 10), "per image"),
+    ("10.4", 1e-3, "before the first step v = 0"),
+    ("10.4", 1e-3 / (1 - 0.9), "without the square root"),
+    ("10.4", 1e-3 / math.sqrt(0.9), "swapped"),
+    ("10.4", 1e-3 * math.sqrt(1 - 0.9), "multiplied"),
+    ("10.5", 48_000 * 1e-4, "½ is missing"),
+    ("10.5", 60_000 * 1e-4 / 2, "not all 60,000"),
+    ("10.5", 60_000 * 1e-4, "and n is"),
+    ("10.5", 1e-4 / 2, "n is missing"),
+    ("10.5", 2 * 1e-4 / 48_000, "wrong way round"),
+    ("10.5", 1e-4, "PyTorch's λ itself"),
     # chapters 5, 7, 8 and 10
+    ("11.4", 0.4 * (1 - 0.4), "0/1 keep indicator"),
+    ("11.4", 1 / (1 - 0.4), "E[m²]"),
+    ("11.4", math.sqrt(0.4 / (1 - 0.4)), "standard deviation"),
+    ("11.4", (1 - 0.4) / 0.4, "swapped"),
+    ("11.4", 0.4, "probability of a 0"),
+    ("12.2", 0.01 / math.sqrt(1 - 0.99), "PyTorch's default α"),
+    ("12.2", 0.01 / (1 - 0.9), "without the square root"),
+    ("12.2", 0.01, "ρ itself"),
+    ("12.2", 0.01 * math.sqrt(1 - 0.9), "ρ·√(1 − α)"),
+    ("12.2", 0.001 / math.sqrt(1 - 0.9), "Keras' 0.001"),
+    ("12.2", 0.01 / math.sqrt(0.9), "ρ/√α"),
+    ("12.4", math.floor(math.log(0.01) / math.log(0.99)), "rounded down"),
+    ("12.4", math.ceil(math.log(0.01) / math.log(0.9)), "Keras' decay"),
+    ("12.4", math.ceil(math.log(0.1) / math.log(0.99)), "10 %"),
+    ("12.4", round(1 / (1 - 0.99)), "memory"),
+    ("12.4", math.ceil(math.ceil(math.log(0.01) / math.log(0.99)) / 188), "the epoch"),
+    ("13.4", 10 * (256 + 1), "only the dead units' own coefficients"),
+    ("13.4", 10 * 256, "own weights only"),
+    ("13.4", 10 * ((256 + 1) + (10 + 1)), "output layer's intercepts"),
+    ("13.4", (256 + 1) + 10, "one dead unit"),
+    ("13.4", 10 * ((784 + 1) + 128), "first-layer units"),
+    ("13.4", 10 * 10, "only the output layer's weights"),
+    ("13.5", 67, "number of blank pixels"),
+    ("13.5", 116 * 256, "test image"),
+    ("13.5", 784 * 256, "(any)"),
+    ("14.4", params([784, 256, 128, 10]), "ten-class network"),
+    ("14.4", params([784, 256, 128, 10]) - 3 * 128, "intercepts with them"),
+    ("14.4", (128 + 1) * 7, "output layer alone"),
+    ("14.4", 3 * (128 + 1), "how many fewer"),
+    ("15.2", params([784, 256, 128]) + 129 * 12 + 128 * 2, "intercepts are missing"),
+    ("15.2", 3 * params([784, 256, 128]) + 129 * 14, "three single-task networks"),
+    ("15.2", params([784, 256, 128]) + 129 * 13, "one output unit"),
+    ("15.2", params([784, 256, 128]) + 129 * 12, "two-head network"),
+    ("16.1", 28 * 28 / 140, "28-pixel frame"),
+    ("16.1", 28 * 20 / 280, "pad's 280 units"),
+    ("16.1", 28 * 28 / 280, "whole pad"),
+    ("16.4", params([784, 256, 128, 10]), "intercepts too"),
+    ("16.4", 784 * 256 + 256 * 128, "output layer's"),
+    ("16.4", 784 * 256, "only the first hidden layer"),
     # chapters 11 to 16
+    ("17.1", 16 * 8 * 9, "intercepts are missing"),
+    ("17.1", 16 * (9 + 1), "all 8 maps"),
+    ("17.1", 16 * 9, "on each of the 8 maps"),
+    ("17.1", 16 * 8 * 9 + 8, "one per filter"),
+    ("17.2", (14, 14), "with padding"),
+    ("17.2", (26, 26), "before pooling"),
+    ("17.2", (12, 12), "not 28 − 3 − 1"),
 ]
 
 
@@ -102,6 +206,13 @@ def test_no_right_answer_is_readable_in_the_source():
         "2.302",
         "0.665",
         "6.65e",
+        "0.0316",  # chapters 11 to 16
+        "0.667",
+        "2,670",
+        "17,152",
+        "234,759",
+        "235,662",
+        "234,752",
     ):
         assert plain not in SOURCE, plain
     for exercise, answer in RIGHT.items():  # nor the canonical form that is hashed, as a whole token
@@ -135,7 +246,8 @@ def test_hashes_are_salted_per_exercise_and_survive_renumbering():
 
 def test_unknown_exercise_names_the_known_ids():
     with pytest.raises(
-        ValueError, match=r"no exercise '9\.9': the exercises are 1\.4, 2\.4, 2\.5, 3\.4, .*6\.4"
+        ValueError,
+        match=r"no exercise '9\.9': the exercises are 1\.4, 1\.6, 2\.4, 2\.5, 3\.4, .*6\.4, .*16\.4, 17\.1, 17\.2$",
     ):
         check_answer("9.9", 1)
 
@@ -222,6 +334,49 @@ def test_model_in_evaluation_mode(capsys):
     assert not right and "training mode" in out
 
 
+def test_output_gradient(capsys):
+    """Exercise 8.4: ∂L/∂Z = (F − Y)/n, by hand and by autograd; each usual mistake named."""
+    g = torch.Generator().manual_seed(0)
+    z, y = torch.randn(9, 10, generator=g), torch.randint(0, 10, (9,), generator=g)
+    probs = torch.exp(z) / torch.exp(z).sum(1, keepdim=True)
+    onehot = torch.zeros(9, 10)
+    onehot[range(9), y] = 1
+    z_leaf = z.clone().requires_grad_()
+    nn.functional.cross_entropy(z_leaf, y).backward()
+    for right in ((probs - onehot) / 9, z_leaf.grad, ((probs - onehot) / 9).numpy()):
+        assert verdict(capsys, "8.4", right, scores=z, labels=y)[0]
+    for wrong, named in [
+        (probs - onehot, "summed loss"),
+        ((onehot - probs) / 9, "sign is reversed"),
+        (onehot - probs, "and L is the mean"),
+        ((z - onehot) / 9, "take the softmax of Z first"),
+        ((torch.softmax(z, dim=0) - onehot) / 9, "wrong dimension"),
+        ((probs - y[:, None]) / 9, "labels subtracted as numbers"),
+        (probs / 9, "Y is missing"),
+        ((probs - onehot) / 8, "not (F − Y)/n"),
+    ]:
+        right, out = verdict(capsys, "8.4", wrong, scores=z, labels=y)
+        assert not right and named in out
+    for given, named in [
+        ({}, "needs scores= and labels= too"),
+        ({"scores": z, "labels": y[:5]}, "one class per row"),
+    ]:
+        right, out = verdict(capsys, "8.4", (probs - onehot) / 9, **given)
+        assert not right and named in out
+    right, out = verdict(capsys, "8.4", ((probs - onehot) / 9).T, scores=z, labels=y)
+    assert not right and "the scores' shape (9, 10)" in out
+    sure = z + 12 * onehot * (torch.arange(9) < 5)[:, None]  # f ≈ 1 in 5 rows: F − Y cancels in 32 bits
+    probs = torch.softmax(sure, dim=1)
+    assert verdict(capsys, "8.4", (probs - onehot) / 9, scores=sure, labels=y)[0]
+    right, out = verdict(capsys, "8.4", probs - onehot, scores=sure, labels=y)
+    assert not right and "summed loss" in out
+
+
+def test_no_right_answer_of_chapters_5_to_10_is_readable_in_the_source():
+    for plain in ("1,880", "0.3008", "315,569", "315 569", "0.0987", "204,544", "204 544", "0.00316"):
+        assert plain not in SOURCE, plain
+
+
 def test_check_answer_is_exported():
     assert labfns.check_answer is check_answer and "check_answer" in labfns.__all__
 
@@ -232,3 +387,62 @@ def test_a_placeholder_is_no_answer_yet(capsys):
         check_answer("3.4", placeholder)
         assert "no answer yet" in capsys.readouterr().out
         assert is_right("3.4", placeholder) is False
+
+
+# chapters 11 to 16: the exercises about an object
+def test_dropout_mask(capsys):
+    u = torch.rand(6, 8, generator=torch.Generator().manual_seed(0))
+    kept = (u >= 0.4).float()
+    assert verdict(capsys, "11.5", kept / (1 - 0.4), u=u)[0]
+    assert verdict(capsys, "11.5", torch.where(u >= 0.4, 1 / 0.6, 0.0).numpy(), u=u.numpy())[0]
+    for wrong, named in [
+        (kept, "0s and 1s"),
+        ((u < 0.4).float() / (1 - 0.4), "swapped"),
+        (kept / 0.4, "1/φ"),
+        (kept * (1 - 0.4), "multiplied by 1 − φ"),
+        (u, "each entry is 0"),
+    ]:
+        right, out = verdict(capsys, "11.5", wrong, u=u)
+        assert not right and named in out
+    for given, named in [({}, "needs u= too"), ({"u": u[:3]}, "of u's shape")]:
+        right, out = verdict(capsys, "11.5", kept / (1 - 0.4), **given)
+        assert not right and named in out
+
+
+def test_class_templates(capsys):
+    g = torch.Generator().manual_seed(0)
+    x, y = torch.rand(200, 4, 4, generator=g), torch.arange(200) % 10
+    templates = torch.stack([x[y == c].mean(dim=0) for c in range(10)])  # 10 × 4 × 4
+    assert verdict(capsys, "14.5", templates, x=x, y=y)[0]
+    assert verdict(capsys, "14.5", templates.flatten(1), x=x, y=y)[0]
+    for wrong, named in [
+        (templates * 20, "sums, not averages"),
+        (x.mean(dim=0).expand(10, 4, 4), "average of all the images"),
+        (templates.flip(0), "wrong order"),
+        (templates.flatten(1).T, "transposed"),
+        (templates + 0.1, "row c is the average"),
+    ]:
+        right, out = verdict(capsys, "14.5", wrong, x=x, y=y)
+        assert not right and named in out
+    for given, named in [({}, "needs x= and y= too"), ({"x": x[:, :2], "y": y}, "expects 10 templates")]:
+        right, out = verdict(capsys, "14.5", templates, **given)
+        assert not right and named in out
+
+
+def test_parity_one_hot(capsys):
+    digits = torch.tensor([5, 0, 4, 1, 9, 2, 1, 3])
+    even = (digits % 2 == 0).long()
+    e = torch.stack([1 - even, even], dim=1)  # column c = 1: even
+    assert verdict(capsys, "15.4", e, digits=digits)[0]
+    assert verdict(capsys, "15.4", e.float().numpy(), digits=digits.numpy())[0]
+    for wrong, named in [
+        (even, "not one-hot"),
+        (nn.functional.one_hot(digits, 10), "digit one-hot"),
+        (e.flip(1), "columns swapped"),
+        (torch.ones(8, 2), "each row holds one 1"),
+    ]:
+        right, out = verdict(capsys, "15.4", wrong, digits=digits)
+        assert not right and named in out
+    for given, named in [({}, "needs digits= too"), ({"digits": digits[:3]}, "a row per digit")]:
+        right, out = verdict(capsys, "15.4", e, **given)
+        assert not right and named in out
