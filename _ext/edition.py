@@ -30,17 +30,14 @@ ENV = "BOOK_EDITION"
 
 
 def edition(root: Path | str) -> str:
-    """The edition to build: ``BOOK_EDITION`` if set, else ``edition:`` in ``root``/_config.yml."""
+    """The edition to build: ``BOOK_EDITION`` if set, else ``edition:`` in ``root``/_config.yml (without one,
+    the instructor edition, as the book was before it had two)."""
     value = os.environ.get(ENV)
     where = f"the environment variable {ENV}"
     if not value:
         config = Path(root) / "_config.yml"
-        value = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("edition")
+        value = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("edition", "instructor")
         where = f"`edition:` in {config}"
-        if value is None:
-            raise ValueError(
-                f"{config} has no `edition:` setting: add `edition: instructor` or `edition: student`"
-            )
     if value not in EDITIONS:
         raise ValueError(f"{where} is {value!r}: it must be one of {', '.join(EDITIONS)}")
     return value
