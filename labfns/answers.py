@@ -540,20 +540,21 @@ EXERCISES: dict[str, Exercise] = {
         inputs=("scores", "labels"),
     ),
     "10.4": Exercise(
-        "With Keras' settings of chapter 7, ρ = 0.001 and α = 0.9, how far does RMSprop's first step move a "
-        "weight whose gradient is large beside ε (to 3 significant digits)?",
-        "rmsprop-first-step-keras",
+        "Plain gradient descent (torch.optim.SGD) with weight_decay λ = 0.01 and ρ = 0.1, on a weight w = 0.5 "
+        "whose loss gradient is 0 at every step: what is w after 100 steps (to 4 significant digits)?",
+        "weight-decay-100-steps",
         "float",
-        "bdbe5b6627b859b4",
+        "194c1ecbeab48064",
         {
-            "9499b3e7c99d205b": "that is ρ, the step once v has caught up with the gradients: before the "
-            "first step v = 0",
-            "bee6f9ba2c2ad208": "that is ρ/(1 − α), without the square root (or α = 0.99, PyTorch's)",
-            "fa84fa1a7e3a285a": "α and 1 − α swapped: the new G² enters v with the weight 1 − α",
-            "c2f09680ce49b56c": "multiplied by √(1 − α): the step divides by √v",
+            "202f96a300023c30": "each step shrinks w by the factor 1 − ρλ, not 1 − λ: the decay is part of the step",
+            "4fc0d62682325f88": "weight_decay adds λw to the gradient, not 2λw (that would be ISLR2's penalty "
+            "λΣw² without the ½)",
+            "3c3852ffc3852e3d": "that is after one step; the factor 1 − ρλ applies at each of the 100",
+            "171fc835771b7416": "mind the sign: the step subtracts ρλw, so the weight shrinks",
+            "1feab4cfd89f1d4f": "the shrink compounds: each step takes ρλ of what is left, (1 − ρλ)^100",
         },
-        "v = (1 − α) G² after the first step; divide ρ G by its square root",
-        sig=3,
+        "equation (B10.4): w ← (1 − ρλ) w when the loss gradient is 0, a hundred times",
+        sig=4,
     ),
     "10.5": Exercise(
         "fit's weight_decay λ = 1e-4, on the lab's split (20 % of the 60,000 training images held out): "
@@ -590,7 +591,7 @@ EXERCISES: dict[str, Exercise] = {
         sig=3,
     ),
     "11.5": Exercise(
-        "Make the dropout mask M_1 of equation (11.1) with φ = 0.4 from uniform draws u; pass the mask, "
+        "Make the dropout mask M_1 of equation (B11.1) with φ = 0.4 from uniform draws u; pass the mask, "
         "and u= the draws.",
         "dropout-mask",
         "tensor",
@@ -612,7 +613,7 @@ EXERCISES: dict[str, Exercise] = {
             "by √(1 − α)",
             "68876fa1c027f792": "that is ρ/√α: the square root is of 1 − α",
         },
-        "equation (12.1): ρ divided by the square root of 1 − α",
+        "equation (B12.1): ρ divided by the square root of 1 − α",
         sig=3,
     ),
     "12.4": Exercise(
@@ -678,7 +679,7 @@ EXERCISES: dict[str, Exercise] = {
         "for each layer, (inputs + 1) × units, with 7 output units",
     ),
     "14.5": Exercise(
-        "Compute the ten templates x̄_c of equation (14.1), one per class in label order; pass them, with "
+        "Compute the ten templates x̄_c of equation (B14.1), one per class in label order; pass them, with "
         "x= and y= the training images and labels.",
         "class-templates",
         "tensor",
@@ -700,7 +701,7 @@ EXERCISES: dict[str, Exercise] = {
         "the trunk once, plus (128 + 1) × classes for each head",
     ),
     "15.4": Exercise(
-        "Code the parity of some digits one-hot, as the e_ic of equation (15.2): a row per digit, a column "
+        "Code the parity of some digits one-hot, as the e_ic of equation (B15.2): a row per digit, a column "
         "per class c (c = 1: even); pass it, with digits= the digits.",
         "parity-one-hot",
         "tensor",

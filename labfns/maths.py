@@ -66,10 +66,10 @@ def with_intercept(x: torch.Tensor) -> torch.Tensor:
 
 
 def layer(x: torch.Tensor, W: torch.Tensor, g=relu) -> torch.Tensor:
-    """A hidden layer as one matrix product, chapter 2, equations (2.4)-(2.5): A = g([1, X] W).
+    """A hidden layer as one matrix product, chapter 2, equations (B2.4)-(B2.5): A = g([1, X] W).
 
     ``W`` is (p + 1)×K: row 0 holds the intercepts w_k0, row j the weights w_kj. With ``g=None`` it is the
-    output layer's linear model Z = [1, A] B (equation (2.6)).
+    output layer's linear model Z = [1, A] B (equation (B2.6)).
     """
     check_tensor("x", x, ndim=2, floating=True)
     check_tensor("W", W, ndim=2, floating=True)
@@ -86,21 +86,21 @@ def layer(x: torch.Tensor, W: torch.Tensor, g=relu) -> torch.Tensor:
 
 
 def softmax_naive(z: torch.Tensor) -> torch.Tensor:
-    """f_m(X) = e^{Z_m} / Σ_l e^{Z_l} exactly as written (chapter 4, equation (4.1)); overflows for large Z."""
+    """f_m(X) = e^{Z_m} / Σ_l e^{Z_l} exactly as written (chapter 4, equation (B4.1)); overflows for large Z."""
     _check_scores(z)
     e = torch.exp(z)
     return e / e.sum(dim=-1, keepdim=True)
 
 
 def softmax(z: torch.Tensor) -> torch.Tensor:
-    """Softmax after subtracting each row's largest Z, equation (4.3): the same numbers, but e^{Z} never overflows."""
+    """Softmax after subtracting each row's largest Z, equation (B4.3): the same numbers, but e^{Z} never overflows."""
     _check_scores(z)
     e = torch.exp(z - z.max(dim=-1, keepdim=True).values)
     return e / e.sum(dim=-1, keepdim=True)
 
 
 def log_softmax(z: torch.Tensor) -> torch.Tensor:
-    """log f_m(X) = Z_m − log Σ_l e^{Z_l}, with the log-sum-exp computed stably (chapter 4, equation (4.4))."""
+    """log f_m(X) = Z_m − log Σ_l e^{Z_l}, with the log-sum-exp computed stably (chapter 4, equation (B4.4))."""
     _check_scores(z)
     c = z.max(dim=-1, keepdim=True).values
     return z - c - torch.log(torch.exp(z - c).sum(dim=-1, keepdim=True))
@@ -114,7 +114,7 @@ def one_hot(y: torch.Tensor, n_classes: int = 10) -> torch.Tensor:
 
 
 def cross_entropy(z: torch.Tensor, y: torch.Tensor, reduction: str = "mean") -> torch.Tensor:
-    """−Σ_i Σ_m y_im log f_m(x_i), the negative multinomial log-likelihood (chapter 4, equation (4.6)).
+    """−Σ_i Σ_m y_im log f_m(x_i), the negative multinomial log-likelihood (chapter 4, equation (B4.6)).
 
     ``z`` are the raw outputs Z (N×M), ``y`` the class numbers. ``reduction="sum"`` is the slides' formula;
     ``"mean"`` divides it by n, as ``nn.CrossEntropyLoss()`` does by default.
@@ -138,7 +138,7 @@ def _check_scores(z) -> None:
 
 
 def n_parameters(p: int = 784, hidden=(256, 128), n_classes: int = 10) -> int:
-    """Parameters of a dense network (chapter 3, equation (3.4)): Σ (inputs + 1) × outputs over its layers.
+    """Parameters of a dense network (chapter 3, equation (B3.4)): Σ (inputs + 1) × outputs over its layers.
 
     The slides' network: (784 + 1)·256 + (256 + 1)·128 + (128 + 1)·10 = 235,146.
     """
@@ -147,7 +147,7 @@ def n_parameters(p: int = 784, hidden=(256, 128), n_classes: int = 10) -> int:
 
 
 def weight_matrix(linear: torch.nn.Linear) -> torch.Tensor:
-    """The slides' coefficient matrix of one ``nn.Linear`` layer (chapter 2, equation (2.4)): (inputs + 1)×outputs.
+    """The slides' coefficient matrix of one ``nn.Linear`` layer (chapter 2, equation (B2.4)): (inputs + 1)×outputs.
 
     PyTorch stores ``weight`` as outputs×inputs (fc1: 256×784) and the intercepts apart, in ``bias``. The
     slides' W_1 is 785×256: row 0 holds the intercepts w_k0, row j the weights w_kj, so that
@@ -220,8 +220,8 @@ def check_close(
 
 
 def sigmoid(z: torch.Tensor) -> torch.Tensor:
-    """The sigmoid g(z) = e^z / (1 + e^z) = 1 / (1 + e^{−z}), the activation of early networks (chapter 8,
-    equation (9.1)).
+    """The sigmoid g(z) = e^z / (1 + e^z) = 1 / (1 + e^{−z}), the activation of early networks (chapter 9,
+    equation (B9.1)).
 
     Written as 1 / (1 + e^{−|z|}) for z ≥ 0 and e^{−|z|} / (1 + e^{−|z|}) for z < 0: the same numbers, but
     e^{−|z|} is never larger than 1, so nothing overflows.
@@ -232,7 +232,7 @@ def sigmoid(z: torch.Tensor) -> torch.Tensor:
 
 
 def relu_grad(z: torch.Tensor) -> torch.Tensor:
-    """The ReLU's derivative g'(z): 1 where z > 0, 0 where z < 0 (chapter 8, equation (9.2)).
+    """The ReLU's derivative g'(z): 1 where z > 0, 0 where z < 0 (chapter 9, equation (B9.2)).
 
     At z = 0, where the ReLU has a kink, it is 0, as in PyTorch's autograd.
     """
@@ -241,7 +241,7 @@ def relu_grad(z: torch.Tensor) -> torch.Tensor:
 
 
 def sigmoid_grad(z: torch.Tensor) -> torch.Tensor:
-    """The sigmoid's derivative g'(z) = g(z)(1 − g(z)), never more than 1/4 (chapter 8, equation (9.1))."""
+    """The sigmoid's derivative g'(z) = g(z)(1 − g(z)), never more than 1/4 (chapter 9, equation (B9.1))."""
     s = sigmoid(z)
     return s * (1 - s)
 
@@ -253,7 +253,7 @@ _DERIVATIVES = {relu: relu_grad, torch.relu: relu_grad, sigmoid: sigmoid_grad, t
 @dataclass(frozen=True)
 class ForwardPass:
     """Every intermediate number of the forward pass for a batch of n inputs (chapter 8), in the slides'
-    layout (chapter 2, equations (2.4)-(2.6)).
+    layout (chapter 2, equations (B2.4)-(B2.6)).
 
     ``S1`` = [1, X] W_1 (n×K_1) holds the sums inside g, ``A1`` = g(S1) the first layer's activations (times
     the dropout mask M_1 when there is one, chapter 11); ``S2`` = [1, A1] W_2 and ``A2`` = g(S2) (times M_2)
@@ -272,7 +272,7 @@ class ForwardPass:
 @dataclass(frozen=True)
 class Gradients:
     """The gradients of the loss L that :func:`backward` computes, each with the shape of what it is the
-    gradient with respect to (chapter 8, equations (8.3)-(8.12)).
+    gradient with respect to (chapter 8, equations (B8.3)-(B8.12)).
 
     ``dZ`` = ∂L/∂Z (8.3), ``dB`` = ∂L/∂B (8.4), ``dA2`` = ∂L/∂A^(2) (8.5), ``dS2`` = ∂L/∂S^(2) (8.6),
     ``dW2`` = ∂L/∂W_2 (8.7), ``dA1`` = ∂L/∂A^(1) (8.8), ``dS1`` = ∂L/∂S^(1) (8.9), ``dW1`` = ∂L/∂W_1 (8.10),
@@ -319,10 +319,10 @@ def forward(
     """The forward pass of the slides' network by hand, keeping every intermediate (chapter 8).
 
     ``x`` is n×p, ``W1`` (p + 1)×K_1, ``W2`` (K_1 + 1)×K_2 and ``B`` (K_2 + 1)×M, each with its intercepts
-    in row 0 (``weight_matrix``). Chapter 2's equations (2.4)-(2.6), with the sums inside g named as in
-    chapter 8, equation (8.2): S1 = [1, X] W_1, A1 = g(S1), S2 = [1, A1] W_2, A2 = g(S2), Z = [1, A2] B.
+    in row 0 (``weight_matrix``). Chapter 2's equations (B2.4)-(B2.6), with the sums inside g named as in
+    chapter 8, equation (B8.2): S1 = [1, X] W_1, A1 = g(S1), S2 = [1, A1] W_2, A2 = g(S2), Z = [1, A2] B.
     With ``masks=(M1, M2)`` each hidden layer's activations are multiplied by its dropout mask,
-    A1 = g(S1) ⊙ M1 (chapter 11, equation (11.2)): the network in training mode.
+    A1 = g(S1) ⊙ M1 (chapter 11, equation (B11.2)): the network in training mode.
     """
     check_callable("g", g, what="an activation function such as maths.relu")
     S1 = layer(x, W1, g=None)
@@ -347,11 +347,11 @@ def backward(
     input_grad: bool = False,
 ) -> Gradients:
     """Backpropagation by hand: the gradient of the cross-entropy with respect to every weight of the
-    slides' network, one chain-rule step at a time (chapter 8, equations (8.1)-(8.12)).
+    slides' network, one chain-rule step at a time (chapter 8, equations (B8.1)-(B8.12)).
 
     The arguments are those of :func:`forward`, with ``y`` the class numbers of the n inputs. The loss L is
-    the cross-entropy averaged over the batch, equation (8.1), as ``F.cross_entropy`` and ``labfns.fit``
-    compute it (``reduction="sum"``: the slides' sum, chapter 4, equation (4.6)). Then, with F the softmax
+    the cross-entropy averaged over the batch, equation (B8.1), as ``F.cross_entropy`` and ``labfns.fit``
+    compute it (``reduction="sum"``: the slides' sum, chapter 4, equation (B4.6)). Then, with F the softmax
     probabilities, Y the one-hot labels and ⊙ the elementwise product::
 
         ∂L/∂Z   = (F − Y) / n                        (8.3)   (F − Y with reduction="sum")
@@ -425,14 +425,14 @@ def step_flops(
     n: int = 1, p: int = 784, hidden=(256, 128), n_classes: int = 10, input_grad: bool = False
 ) -> dict:
     """The arithmetic of one training step's matrix products for a batch of ``n`` inputs (chapter 8,
-    equation (8.13)): ``{"forward", "weight gradients", "input gradients", "total"}``.
+    equation (B8.13)): ``{"forward", "weight gradients", "input gradients", "total"}``.
 
     A product of an n×a and an a×b matrix takes n·a·b multiplications and as many additions, 2·n·a·b
     operations, as ``torch.utils.flop_counter`` counts them (the intercepts, the activation functions and the
     softmax are left out: they are elementwise, a few operations per unit rather than per weight). Each layer
     with a inputs and b outputs costs 2·n·a·b in the forward pass (Z = A W), as much again for its weights'
-    gradient (equations (8.4), (8.7), (8.10)), and as much again for the gradient it passes down to its inputs
-    ((8.5), (8.8)) — except the first layer, whose inputs are the images: their gradient (8.12) is computed
+    gradient (equations (B8.4), (B8.7), (B8.10)), and as much again for the gradient it passes down to its inputs
+    ((B8.5), (B8.8)) — except the first layer, whose inputs are the images: their gradient (B8.12) is computed
     only with ``input_grad=True``. So 6 operations per weight and input, 4 in the first layer.
     """
     check_positive_int("n", n)
@@ -461,10 +461,10 @@ def _check_like(name: str, t, like: torch.Tensor, like_name: str) -> None:
 
 
 def sgd_step(W: torch.Tensor, grad: torch.Tensor, lr: float, weight_decay: float = 0.0) -> torch.Tensor:
-    """One step of plain gradient descent (chapter 10, equation (10.2)): W − ρ ∂L/∂W, returned as a new tensor.
+    """One step of plain gradient descent (chapter 10, equation (B10.2)): W − ρ ∂L/∂W, returned as a new tensor.
 
     ``lr`` is the learning rate ρ. With ``weight_decay`` λ, the ridge term's gradient λW is added to the
-    gradient first (equation (10.4)), as ``torch.optim.SGD(..., weight_decay=λ)`` does.
+    gradient first (equation (B10.4)), as ``torch.optim.SGD(..., weight_decay=λ)`` does.
     """
     check_tensor("W", W, floating=True)
     _check_like("grad", grad, W, "W")
@@ -484,12 +484,12 @@ def rmsprop_step(
     eps: float = 1e-8,
     weight_decay: float = 0.0,
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """One RMSprop step (chapter 10, equations (10.5)-(10.6)); returns the new weights and the new average.
+    """One RMSprop step (chapter 10, equations (B10.5)-(B10.6)); returns the new weights and the new average.
 
     ``v`` is the running average of the squared gradient, one number per weight (zeros before the first
     step): v ← α v + (1 − α) g², then W ← W − η g / (√v + ε), with η = ``lr``. The defaults are
     ``torch.optim.RMSprop``'s (and R torch's ``optim_rmsprop``'s). With ``weight_decay`` λ, g is the gradient
-    plus λW (equation (10.4)), as in ``torch.optim.RMSprop(..., weight_decay=λ)``.
+    plus λW (equation (B10.4)), as in ``torch.optim.RMSprop(..., weight_decay=λ)``.
     """
     check_tensor("W", W, floating=True)
     _check_like("grad", grad, W, "W")
@@ -511,7 +511,7 @@ def rmsprop_step(
 
 
 def dropout_mask(x: torch.Tensor, p: float, generator: torch.Generator | None = None) -> torch.Tensor:
-    """A dropout mask for activations shaped like ``x`` (chapter 11, equation (11.1)): each entry 0 with
+    """A dropout mask for activations shaped like ``x`` (chapter 11, equation (B11.1)): each entry 0 with
     probability ``p`` (the unit is dropped) and 1/(1 − p) otherwise (it is kept and scaled up).
 
     Drawn as ``labfns.Dropout`` draws it, u = ``torch.rand`` and kept where u ≥ p, so that after the same

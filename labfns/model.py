@@ -2,9 +2,9 @@
 
 R's ``modelnn`` from the slides, line for line::
 
-    self$fc1 <- nn_linear(28 * 28, 256)      # A^(1) = g(W_1' X), equation (2.1)
-    self$fc2 <- nn_linear(256, 128)          # A^(2) = g(W_2' A^(1)), equation (2.2)
-    self$fc3 <- nn_linear(128, 10)           # Z = B' A^(2), equation (2.3)
+    self$fc1 <- nn_linear(28 * 28, 256)      # A^(1) = g(W_1' X), equation (B2.1)
+    self$fc2 <- nn_linear(256, 128)          # A^(2) = g(W_2' A^(1)), equation (B2.2)
+    self$fc3 <- nn_linear(128, 10)           # Z = B' A^(2), equation (B2.3)
     self$drop1 <- nn_dropout(p = 0.4)
     self$drop2 <- nn_dropout(p = 0.3)
 
@@ -67,7 +67,7 @@ class MNISTNet(nn.Module):
     """The slides' two-hidden-layer network: 235,146 parameters (chapter 3).
 
     ``forward`` takes a batch of images, N×28×28 or already flattened N×784, and returns the ten
-    linear outputs Z_0, ..., Z_9 of equation (2.3) — no softmax: the loss applies it (chapter 4).
+    linear outputs Z_0, ..., Z_9 of equation (B2.3) — no softmax: the loss applies it (chapter 4).
     ``hidden=(256, 128)`` are K_1 and K_2; ``dropout=(0.4, 0.3)`` the two dropout rates.
     """
 
@@ -264,7 +264,7 @@ class LogisticNet(nn.Module):
     """Multinomial logistic regression as a network with no hidden layer: Z = B'X, 7,850 parameters
     (chapter 7, ISLR2 Table 10.1).
 
-    The ten linear outputs Z_0, ..., Z_9 of equation (2.3) computed straight from the p = 784 pixels, with no
+    The ten linear outputs Z_0, ..., Z_9 of equation (B2.3) computed straight from the p = 784 pixels, with no
     hidden layer in between; softmax and the cross-entropy loss then make it multinomial logistic regression.
     It is trained with the same :func:`labfns.fit` as :class:`MNISTNet`.
     """

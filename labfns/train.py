@@ -615,7 +615,7 @@ def evaluate(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, devic
 
 
 def predict(model: nn.Module, images: torch.Tensor, device=None) -> torch.Tensor:
-    """Class probabilities f_m(X) = softmax(Z)_m for each image (chapter 4, equation (4.1)); N×10, on the
+    """Class probabilities f_m(X) = softmax(Z)_m for each image (chapter 4, equation (B4.1)); N×10, on the
     CPU. The model is left in the mode and on the device it came in."""
     check_model(model)
     check_model_device(model)

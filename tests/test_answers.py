@@ -37,7 +37,7 @@ RIGHT = {
     "7.1": 10 * 784 + 784 * 785 // 2 + 9,  # means, a symmetric covariance, nine free proportions
     "7.5": 2 * sum(math.comb(30, j) for j in range(10 + 1)) / 2**30,
     "8.3": 2 * 784 * 64 * 2 + 2 * 64 * 10 * 3,  # the first layer passes no gradient down
-    "10.4": 1e-3 / math.sqrt(1 - 0.9),  # v = (1 - α) G² before the first step's division
+    "10.4": 0.5 * (1 - 0.1 * 0.01) ** 100,  # w ← (1 - ρλ) w, a hundred times
     "10.5": 48_000 * 1e-4 / 2,
     # chapters 5, 7, 8 and 10
     "11.4": 0.4 / (1 - 0.4),  # E[m²] − (E m)² = 1/(1 − φ) − 1
@@ -106,10 +106,11 @@ MISTAKES = [
     ("8.3", 6 * params([784, 64, 10]), "rule of thumb"),
     ("8.3", 4 * 785 * 64 + 6 * 65 * 10, "intercepts counted"),
     ("8.3", 256 * (4 * 784 * 64 + 6 * 64 * 10), "per image"),
-    ("10.4", 1e-3, "before the first step v = 0"),
-    ("10.4", 1e-3 / (1 - 0.9), "without the square root"),
-    ("10.4", 1e-3 / math.sqrt(0.9), "swapped"),
-    ("10.4", 1e-3 * math.sqrt(1 - 0.9), "multiplied"),
+    ("10.4", 0.5 * (1 - 0.01) ** 100, "not 1 − λ"),
+    ("10.4", 0.5 * (1 - 0.1 * 2 * 0.01) ** 100, "not 2λw"),
+    ("10.4", 0.5 * (1 - 0.1 * 0.01), "after one step"),
+    ("10.4", 0.5 * (1 + 0.1 * 0.01) ** 100, "mind the sign"),
+    ("10.4", 0.5 - 100 * 0.1 * 0.01 * 0.5, "compounds"),
     ("10.5", 48_000 * 1e-4, "½ is missing"),
     ("10.5", 60_000 * 1e-4 / 2, "not all 60,000"),
     ("10.5", 60_000 * 1e-4, "and n is"),
@@ -373,7 +374,7 @@ def test_output_gradient(capsys):
 
 
 def test_no_right_answer_of_chapters_5_to_10_is_readable_in_the_source():
-    for plain in ("1,880", "0.3008", "315,569", "315 569", "0.0987", "204,544", "204 544", "0.00316"):
+    for plain in ("1,880", "0.3008", "315,569", "315 569", "0.0987", "204,544", "204 544", "0.4524"):
         assert plain not in SOURCE, plain
 
 
