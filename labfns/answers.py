@@ -60,7 +60,9 @@ class Exercise:
 
     @property
     def precision(self) -> str:
-        return f"{self.decimals} decimals" if self.decimals is not None else f"{self.sig} significant digits"
+        if self.decimals is not None:
+            return f"{self.decimals} decimal{'s' if self.decimals != 1 else ''}"
+        return f"{self.sig} significant digit{'s' if self.sig != 1 else ''}"
 
 
 def _number(x, kind: str):

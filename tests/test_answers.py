@@ -447,3 +447,9 @@ def test_parity_one_hot(capsys):
     for given, named in [({}, "needs digits= too"), ({"digits": digits[:3]}, "a row per digit")]:
         right, out = verdict(capsys, "15.4", e, **given)
         assert not right and named in out
+
+
+def test_the_precision_is_said_in_good_english():
+    assert Exercise("q", "n", "float", decimals=1).precision == "1 decimal"
+    assert Exercise("q", "n", "float", sig=1).precision == "1 significant digit"
+    assert Exercise("q", "n", "float", decimals=3).precision == "3 decimals"
