@@ -471,8 +471,8 @@ EXERCISES: dict[str, Exercise] = {
         "float",
         "c86a9408c5821241",
         {
-            "b6a5bc20a74f5082": "that is the mean of the batches' losses, each batch counting once: "
-            "train_epoch weighs each by its number of images, so that each image counts once",
+            "b6a5bc20a74f5082": "that is the mean of the batches' losses, each batch counting once, which is "
+            "what luz's log shows; labfns' train_epoch weighs each batch by its number of images",
             "381d7c26e29724ba": "the last batch is left out: its images count too",
             "048c56f65b235197": "that is the mean of 0.30 and 0.60: weigh each batch by its number of images",
             "1b72e063538ae4d3": "that is the sum over the images: the log shows their mean",

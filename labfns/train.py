@@ -193,7 +193,9 @@ def train_epoch(
     several outputs (chapter 15, with a ``loss_fn`` of its own).
 
     Returns ``{"loss", "acc", "step_losses"}``: the epoch's mean loss per image and accuracy (``None`` for
-    several outputs) — luz's training metrics, measured while the weights change — and every step's loss.
+    several outputs), measured while the weights change as luz's training metrics are — luz's loss is the
+    plain mean of the batches' losses, which counts the smaller last batch as much as a full one — and every
+    step's loss.
     With ``check`` (the default), every image and label is checked before the first step; :func:`fit`,
     which checks its data once before its first epoch, passes ``check=False``.
     """
