@@ -150,8 +150,22 @@ def _tensor(x, what: str) -> torch.Tensor:
     return torch.as_tensor(x).detach().cpu().double()
 
 
-def _check_pixels(x):
+def _check_pixels(x, raw=None):
     x = _tensor(x, "the scaled images")
+    if raw is not None:  # the raw images the answer was made from: compare with them
+        r = _tensor(raw, "raw=")
+        if x.shape != r.shape:
+            return False, f"one scaled pixel per raw pixel: shape {tuple(x.shape)}, raw's is {tuple(r.shape)}"
+        for target, mistake in [
+            (r / 255, None),
+            (torch.div(r, 255, rounding_mode="floor"), "integer division (//) leaves only 0s and 1s: use /"),
+            (r / 256, "divided by 256: the grey levels run from 0 to 255, so divide by 255"),
+            (r, "pixels not divided by 255: they still run from 0 to 255; the lab divides them by 255"),
+            (r / 255 / 255, "divided by 255 twice"),
+        ]:
+            if torch.allclose(x, target, rtol=0, atol=1e-6):
+                return mistake is None, mistake or "raw / 255: every pixel in [0, 1], as load_mnist gives"
+        return False, "not raw / 255: each grey level divided by 255, nothing else"
     if x.max() > 1:
         return False, "pixels not divided by 255: they still run from 0 to 255; the lab divides them by 255"
     if x.min() < 0:
@@ -353,6 +367,7 @@ EXERCISES: dict[str, Exercise] = {
         "pixels",
         "tensor",
         check=_check_pixels,
+        inputs=("raw",),
     ),
     "1.6": Exercise(
         "The lab keeps MNIST's 60,000 training images in memory as 32-bit floats, 4 bytes a number. How many "
@@ -739,17 +754,20 @@ EXERCISES: dict[str, Exercise] = {
     ),
     # chapters 11 to 16
     "17.1": Exercise(
-        "How many parameters has a convolution layer of 16 filters, each 3×3 on 8 maps, with an intercept each?",
-        "conv2-parameters",
+        "A fully connected layer that computes a convolution layer's 8 maps of 28×28 from the 784 pixels, with "
+        "no zero weights and no sharing: how many weights, intercepts aside?",
+        "dense-equivalent-weights",
         "int",
-        "a8749206b59e3051",
+        "ae859928ba4d5eda",
         {
-            "01e192fd36f3630d": "the intercepts are missing: each filter has one",
-            "811f7a05a3bd35c8": "a filter of this layer covers the 3×3 patch of all 8 maps below it, not one",
-            "999e55264b1ac1ac": "each filter has 3×3 weights on each of the 8 maps, and an intercept",
-            "69d71672a13a70a5": "one intercept per input map: there is one per filter, 16",
+            "00531f3ea163d9ec": "that is the convolution's own 72: 8 filters of 9 weights, shared by every position",
+            "b437aa45556ffc41": "one weight per output: each of the 8 × 28 × 28 outputs needs one for every pixel",
+            "71082dc17a56516b": "that is one map's worth; there are 8 maps",
+            "b0a52f9a544c863b": "that counts only the 9 pixels each output sees: a fully connected layer has a "
+            "weight for every pixel",
+            "5cc39a0197e71b8b": "intercepts aside: one weight per pixel for each output, and no intercept",
         },
-        "filters × (maps × 3 × 3 + 1)",
+        "outputs (8 × 28 × 28) × inputs (784)",
     ),
     "17.2": Exercise(
         "Without padding, a 3×3 filter on a 28×28 image, then 2×2 max pooling: what (rows, columns) has a map?",

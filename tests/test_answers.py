@@ -50,7 +50,7 @@ RIGHT = {
     "16.1": 28 * 20 / 140,  # the pen's 28 units, scaled by 20 / h
     "16.4": 784 * 256 + 256 * 128 + 128 * 10,  # one per weight w_kj; intercepts are added
     # chapters 11 to 16
-    "17.1": 16 * (8 * 3 * 3 + 1),
+    "17.1": 8 * 28 * 28 * 784,
     "17.2": ((28 - 3 + 1) // 2, (28 - 3 + 1) // 2),
 }
 # A wrong answer of each recognised kind, and a word of the message that must name it.
@@ -158,10 +158,11 @@ MISTAKES = [
     ("16.4", 784 * 256 + 256 * 128, "output layer's"),
     ("16.4", 784 * 256, "only the first hidden layer"),
     # chapters 11 to 16
-    ("17.1", 16 * 8 * 9, "intercepts are missing"),
-    ("17.1", 16 * (9 + 1), "all 8 maps"),
-    ("17.1", 16 * 9, "on each of the 8 maps"),
-    ("17.1", 16 * 8 * 9 + 8, "one per filter"),
+    ("17.1", 8 * 9, "convolution's own"),
+    ("17.1", 8 * 784, "one weight per output"),
+    ("17.1", 28 * 28 * 784, "one map's worth"),
+    ("17.1", 8 * 28 * 28 * 9, "only the 9 pixels"),
+    ("17.1", 8 * 28 * 28 * 785, "no intercept"),
     ("17.2", (14, 14), "with padding"),
     ("17.2", (26, 26), "before pooling"),
     ("17.2", (12, 12), "not 28 − 3 − 1"),
@@ -276,6 +277,22 @@ def test_answers_of_the_wrong_type_get_a_message_not_a_traceback(capsys, exercis
 def test_a_tensor_or_the_matrix_itself_is_a_shape(capsys):
     assert verdict(capsys, "2.4", torch.zeros(RIGHT["2.4"]))[0]
     assert verdict(capsys, "2.4", torch.Size(RIGHT["2.4"]))[0]
+
+
+def test_pixels_against_the_raw_images(capsys):
+    raw = torch.randint(0, 256, (4, 28, 28), dtype=torch.uint8)
+    assert verdict(capsys, "1.4", raw.float() / 255, raw=raw)[0]
+    assert verdict(capsys, "1.4", raw.numpy() / 255.0, raw=raw)[0]
+    for wrong, named in [
+        (raw // 255, "integer division"),
+        (raw / 256, "divided by 256"),
+        (raw, "not divided by 255"),
+        (raw / 255 / 255, "twice"),
+        (torch.rand(4, 28, 28), "not raw / 255"),
+        (raw[:2] / 255, "one scaled pixel per raw pixel"),
+    ]:
+        right, out = verdict(capsys, "1.4", wrong, raw=raw)
+        assert not right and named in out, out
 
 
 def test_pixels(capsys):
