@@ -556,6 +556,20 @@ EXERCISES: dict[str, Exercise] = {
         check=_check_output_gradient,
         inputs=("scores", "labels"),
     ),
+    "9.4": Exercise(
+        "PyTorch draws fc1's weights uniformly on [−c, c] with c = 1/√784. What is their variance (to 3 "
+        "significant digits)?",
+        "uniform-start-variance",
+        "float",
+        "a29a542d6c54bbfc",
+        {
+            "648db576ff1a9512": "that is c²; a uniform draw on [−c, c] has variance c²/3",
+            "f17836cf60ff6108": "that is the standard deviation, c/√3; the variance is its square",
+            "4c682f0571123b38": "that is c²/12: the width of [−c, c] is 2c, so the variance is (2c)²/12 = c²/3",
+        },
+        "the integral of w² over [−c, c], divided by the width 2c",
+        sig=3,
+    ),
     "10.4": Exercise(
         "Plain gradient descent (torch.optim.SGD) with weight_decay λ = 0.01 and ρ = 0.1, on a weight w = 0.5 "
         "whose loss gradient is 0 at every step: what is w after 100 steps (to 4 significant digits)?",

@@ -40,6 +40,7 @@ RIGHT = {
     "10.4": 0.5 * (1 - 0.1 * 0.01) ** 100,  # w ← (1 - ρλ) w, a hundred times
     "10.5": 48_000 * 1e-4 / 2,
     # chapters 5, 7, 8 and 10
+    "9.4": (1 / math.sqrt(784)) ** 2 / 3,
     "11.4": 0.4 / (1 - 0.4),  # E[m²] − (E m)² = 1/(1 − φ) − 1
     "12.2": 0.01 / math.sqrt(1 - 0.9),  # (12.1)
     "12.4": math.ceil(math.log(0.01) / math.log(0.99)),  # the first t with 0.99^t < 0.01
@@ -118,6 +119,9 @@ MISTAKES = [
     ("10.5", 2 * 1e-4 / 48_000, "wrong way round"),
     ("10.5", 1e-4, "PyTorch's λ itself"),
     # chapters 5, 7, 8 and 10
+    ("9.4", 1 / 784, "that is c²"),
+    ("9.4", 1 / math.sqrt(784 * 3), "standard deviation"),
+    ("9.4", 1 / 784 / 12, "(2c)²/12"),
     ("11.4", 0.4 * (1 - 0.4), "0/1 keep indicator"),
     ("11.4", 1 / (1 - 0.4), "E[m²]"),
     ("11.4", math.sqrt(0.4 / (1 - 0.4)), "standard deviation"),
