@@ -23,6 +23,7 @@ import math
 import numbers
 import statistics
 
+from .convnet import MOVES
 from .convnet import STUDY_FILE as CNN_STUDY_FILE
 from .studies import STUDY_FILE
 
@@ -39,38 +40,34 @@ METRICS = {
     "dead_units": ("dead first-layer units", True),
     "median_p_right": ("median probability of a right answer", False),
     # chapter 17: the test accuracy on the test digits moved (labfns.convnet.MOVES)
-    "acc_right_1": ("test accuracy, digits moved 1 px right", False),
-    "acc_right_2": ("test accuracy, digits moved 2 px right", False),
-    "acc_right_3": ("test accuracy, digits moved 3 px right", False),
-    "acc_diag_2": ("test accuracy, digits moved 2 px right and 2 down", False),
-    "acc_diag_3": ("test accuracy, digits moved 3 px right and 3 down", False),
-    "acc_half": ("test accuracy, digits at half size", False),
+    **{metric: (f"test accuracy on the digits {name}", False) for metric, (name, _) in MOVES.items()},
 }
 SETTINGS = ("lr", "model", "lam", "network")
-MOVED = {"acc_right_1", "acc_right_2", "acc_right_3", "acc_diag_2", "acc_diag_3", "acc_half"}
-PERCENT = {"test_error", "test_acc", "train_acc", "valid_acc"} | MOVED
+PERCENT = {"test_error", "test_acc", "train_acc", "valid_acc"} | set(MOVES)
+
+
+def _read(path, what: str, command: str) -> dict:
+    if not path.exists():
+        raise FileNotFoundError(
+            f"{what} missing: {path} does not exist. In a checkout of the book, run {command} or restore the "
+            f"file with `git checkout labfns/{path.name}`"
+        )
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 @functools.lru_cache(maxsize=1)
 def _stored() -> dict:
-    if not STUDY_FILE.exists():
-        raise FileNotFoundError(
-            f"the seed studies are missing: {STUDY_FILE} does not exist. In a checkout of the book, run "
-            "`make seeds` (about 40 minutes) or restore the file with `git checkout labfns/seed_studies.json`"
-        )
-    return json.loads(STUDY_FILE.read_text(encoding="utf-8"))
+    return _read(STUDY_FILE, "the seed studies are", "`make seeds` (about 40 minutes)")
 
 
 @functools.lru_cache(maxsize=1)
 def _stored_cnn() -> dict:
     """The convolutional network's study (chapter 17), a file of its own (labfns.convnet)."""
-    if not CNN_STUDY_FILE.exists():
-        raise FileNotFoundError(
-            f"the convolutional network's study is missing: {CNN_STUDY_FILE} does not exist. In a checkout of "
-            "the book, run `python scripts/seed_studies.py --cnn` (a few minutes) or restore the file with "
-            "`git checkout labfns/cnn_study.json`"
-        )
-    return json.loads(CNN_STUDY_FILE.read_text(encoding="utf-8"))
+    return _read(
+        CNN_STUDY_FILE,
+        "the convolutional network's study is",
+        "`python scripts/seed_studies.py --cnn` (a few minutes)",
+    )
 
 
 def provenance(study: str | None = None) -> dict:

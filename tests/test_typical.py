@@ -150,7 +150,9 @@ def test_chapter_17s_study_is_read_from_its_own_file(monkeypatch, tmp_path):
     assert "the convolutional network of chapter 17 (5 epochs)" in repr(p) and p.n == 10
     low, high = labfns.band("cnn", "acc_right_2", network="dense")
     assert 0 <= low < high <= 1
-    assert "digits moved 2 px right" in repr(labfns.where(0.9, "cnn", "acc_right_2", network="cnn"))
+    assert "test accuracy on the digits 2 px right" in repr(
+        labfns.where(0.9, "cnn", "acc_right_2", network="cnn")
+    )
     monkeypatch.setattr(typical, "CNN_STUDY_FILE", tmp_path / "cnn_study.json")
     typical._stored_cnn.cache_clear()
     try:
