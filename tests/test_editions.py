@@ -131,6 +131,10 @@ def test_both_sites_are_built_and_only_the_instructors_shows_solutions(which):
     site = SITES[which]
     if not (site / "index.html").exists():
         pytest.fail(f"no {which} edition built at {site}: run `make test` (it builds both editions)")
+    landing = (site / "book" / "index.html").read_text(encoding="utf-8")
+    assert f"This is the {which} edition" in landing, (
+        f"the {which} site's landing page does not say which it is"
+    )
     for page in CHAPTERS:
         html = (site / "book" / f"{page.name}.html").read_text(encoding="utf-8")
         assert 'id="exercises"' in html, f"{which}: {page.name} has no Exercises section"
